@@ -1,0 +1,107 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# make              the tool (msgslot, message_sender, message_reader) and
+#                   the module for the running kernel (KDIR=... for another)
+# make demo         the assignment's flow in a QEMU guest, as a transcript
+# make check        every test: host tests, then the guest suite in QEMU
+# make shell        a guest shell with the module loaded (needs a terminal)
+#
+# demo, check and shell install what they need first (guest/deps) and boot
+# the newest installed Debian kernel with headers (GUEST_KVER=... for another).
+
+VERSION := $(shell cat VERSION)
+KDIR ?= /lib/modules/$(shell uname -r)/build
+BUILD := build
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARNINGS := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wwrite-strings
+TOOL_FLAGS := -DMSGSLOT_VERSION='"$(VERSION)"'
+MODULE_SOURCES := module/Kbuild module/message_slot.c module/message_slot.h \
+	module/compat.h
+
+.PHONY: all tool module clean deps demo check shell \
+	guest-demo guest-check guest-shell
+.DELETE_ON_ERROR:
+
+all: tool module
+
+tool: msgslot message_sender message_reader
+
+msgslot: msgslot.c module/message_slot.h VERSION
+	$(CC) $(CPPFLAGS) $(TOOL_FLAGS) $(CFLAGS) $(WARNINGS) $(LDFLAGS) \
+		-o $@ msgslot.c
+
+message_sender message_reader: msgslot
+	ln -sf msgslot $@
+
+module:
+	@test -f "$(KDIR)/Makefile" || { echo "make: no kernel build tree at" \
+		"$(KDIR): install linux-headers-$$(uname -r) or set KDIR" >&2; \
+		exit 1; }
+	$(MAKE) -C "$(KDIR)" M="$(CURDIR)/module" MSGSLOT_VERSION=$(VERSION) \
+		modules
+
+# ---- the QEMU guest --------------------------------------------------
+#
+# The guest targets run in a second make, once guest/deps has installed the
+# kernel and headers that GUEST_KVER names.
+
+deps:
+	guest/deps
+
+demo check shell: deps
+	@$(MAKE) --no-print-directory guest-$@ \
+		GUEST_KVER="$${GUEST_KVER:-$$(guest/kernel-version)}"
+
+ifneq ($(GUEST_KVER),)
+GUEST_KERNEL := /boot/vmlinuz-$(GUEST_KVER)
+GUEST_KDIR := /lib/modules/$(GUEST_KVER)/build
+GUEST_DIR := $(BUILD)/guest/$(GUEST_KVER)
+GUEST_INITRAMFS := $(GUEST_DIR)/initramfs.gz
+STATIC := $(BUILD)/static
+GUEST_BINARIES := $(STATIC)/msgslot $(STATIC)/slot_test $(STATIC)/slot_test32
+
+$(STATIC)/msgslot: msgslot.c module/message_slot.h VERSION
+	@mkdir -p $(@D)
+	$(CC) -static $(TOOL_FLAGS) $(CFLAGS) $(WARNINGS) -o $@ msgslot.c
+
+$(STATIC)/slot_test: tests/guest/slot_test.c module/message_slot.h
+	@mkdir -p $(@D)
+	$(CC) -static -Imodule $(CFLAGS) $(WARNINGS) -o $@ $<
+
+$(STATIC)/slot_test32: tests/guest/slot_test.c module/message_slot.h
+	@mkdir -p $(@D)
+	$(CC) -m32 -static -Imodule $(CFLAGS) $(WARNINGS) -o $@ $<
+
+# Built in a copy, so that each kernel has its own tree of objects.
+$(GUEST_DIR)/message_slot.ko: $(MODULE_SOURCES) VERSION
+	rm -rf $(GUEST_DIR)/module
+	mkdir -p $(GUEST_DIR)/module
+	cp $(MODULE_SOURCES) $(GUEST_DIR)/module/
+	$(MAKE) -C "$(GUEST_KDIR)" M="$(abspath $(GUEST_DIR)/module)" \
+		MSGSLOT_VERSION=$(VERSION) W=1 modules
+	cp $(GUEST_DIR)/module/message_slot.ko $@
+
+$(GUEST_INITRAMFS): $(GUEST_DIR)/message_slot.ko $(GUEST_BINARIES) \
+		guest/mkinitramfs guest/init guest/demo.sh \
+		guest/kernel-log-errors $(wildcard tests/guest/*.sh)
+	guest/mkinitramfs $@ $(GUEST_DIR)/message_slot.ko $(GUEST_BINARIES)
+
+guest-demo: $(GUEST_INITRAMFS)
+	guest/run -t 300 -l $(GUEST_DIR)/demo.log $(GUEST_KERNEL) \
+		$(GUEST_INITRAMFS) demo
+
+guest-shell: $(GUEST_INITRAMFS) tool
+	guest/run $(GUEST_KERNEL) $(GUEST_INITRAMFS) shell
+
+guest-check: $(GUEST_INITRAMFS) tool
+	KDIR="$(GUEST_KDIR)" tests/check $(GUEST_KERNEL) $(GUEST_INITRAMFS) \
+		$(GUEST_DIR)
+endif
+
+clean:
+	rm -rf $(BUILD) msgslot message_sender message_reader
+	$(RM) module/*.o module/*.ko module/*.mod module/*.mod.c \
+		module/.*.cmd module/Module.symvers module/modules.order

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The differences between the kernels message_slot builds against, kept here
+ * so that message_slot.c reads as if written for the newest kernel.  Each is
+ * detected by the feature itself where the kernel offers a way to tell.
+ */
+#ifndef MSGSLOT_COMPAT_H
+#define MSGSLOT_COMPAT_H
+
+#include <linux/device.h>
+#include <linux/slab.h>
+
+/*
+ * Before 6.4, class_create() was a macro that took the owning module as well
+ * as the name; since then it is a function of the name alone.
+ */
+#ifdef class_create
+#define msgslot_class_create(name)	class_create(THIS_MODULE, name)
+#else
+#define msgslot_class_create(name)	class_create(name)
+#endif
+
+/*
+ * SLAB_NO_MERGE (6.5) keeps a cache from being merged into another of the
+ * same size, so that kmem_cache_destroy() of it reports any object left
+ * behind.  Older kernels merge unless slab debugging is on, which the test
+ * guests always turn on (slub_debug=FZPU).
+ */
+#ifndef SLAB_NO_MERGE
+#define SLAB_NO_MERGE	0
+#endif
+
+#endif /* MSGSLOT_COMPAT_H */

@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Everything builds without a warning: the module under W=1 and sparse
+# against the kernel tree in $KDIR (the guest's, from make check), the tool
+# and the test program with the project's warnings as errors, and the uapi
+# header on its own in user space.
+set -u
+. "$(dirname "$0")/ktap.sh"
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+version=$(cat "$top/VERSION")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+warnings=(-Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes
+	-Wmissing-prototypes -Wwrite-strings -Werror)
+
+# kbuild NAME ARGS...: build a fresh copy of module/ with ARGS; print the
+# compiler's and sparse's complaints and fail if there are any.
+kbuild() {
+	local dir="$tmp/$1"
+	shift
+	if [ ! -f "${KDIR:-}/Makefile" ]; then
+		echo "SKIP no kernel build tree in KDIR='${KDIR:-}'"
+		return "$KTAP_SKIP"
+	fi
+	mkdir -p "$dir"
+	cp "$top"/module/Kbuild "$top"/module/*.[ch] "$dir/"
+	make -C "$KDIR" M="$dir" MSGSLOT_VERSION="$version" "$@" modules \
+		> "$dir/build.log" 2>&1 || { cat "$dir/build.log"; return 1; }
+	if grep -E '(warning|error):' "$dir/build.log"; then
+		return 1
+	fi
+	[ -f "$dir/message_slot.ko" ] || { echo "no message_slot.ko"; return 1; }
+}
+
+case_module_builds_clean_with_w1() {
+	kbuild w1 W=1
+}
+
+case_module_is_sparse_clean() {
+	command -v sparse > /dev/null || { echo "SKIP sparse is not installed"; return "$KTAP_SKIP"; }
+	kbuild sparse C=1
+}
+
+case_tool_builds_without_warnings() {
+	cc "${warnings[@]}" -DMSGSLOT_VERSION="\"$version\"" -I"$top" \
+		-o "$tmp/msgslot" "$top/msgslot.c"
+}
+
+case_test_program_builds_without_warnings() {
+	cc "${warnings[@]}" -I"$top/module" -o "$tmp/slot_test" \
+		"$top/tests/guest/slot_test.c"
+}
+
+case_header_compiles_alone_in_user_space() {
+	cat > "$tmp/header.c" <<'EOC'
+#include "message_slot.h"
+int main(void)
+{
+	return MSGSLOT_IOC_SET_CHANNEL == 0 || MSGSLOT_CHANNELS != 4 ||
+	       MSGSLOT_MSG_LEN != 128;
+}
+EOC
+	cc -std=c99 -pedantic "${warnings[@]}" -I"$top/module" \
+		-o "$tmp/header" "$tmp/header.c"
+	"$tmp/header"
+}
+
+ktap_main module_builds_clean_with_w1 module_is_sparse_clean \
+	tool_builds_without_warnings test_program_builds_without_warnings \
+	header_compiles_alone_in_user_space
