@@ -297,14 +297,20 @@ static int run_command(const struct command *cmd, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+:d:qhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
+			if (!*optarg) {
+				warnx("the device name is empty");
+				command_usage(cmd, EXIT_USAGE);
+			}
 			opts.device = optarg;
 			break;
 		case 'q':
 			opts.quiet = true;
 			break;
 		case OPT_RAW:
-			if (cmd->run != read_main)
-				goto unknown;
+			if (cmd->run != read_main) {
+				warnx("unrecognized option '--raw'");
+				command_usage(cmd, EXIT_USAGE);
+			}
 			opts.raw = true;
 			break;
 		case 'h':
@@ -315,12 +321,20 @@ static int run_command(const struct command *cmd, int argc, char **argv)
 			warnx("option '%s' needs an argument", argv[optind - 1]);
 			command_usage(cmd, EXIT_USAGE);
 		default:
-unknown:
-			if (optopt && c == '?')
-				warnx("invalid option -- '%c'", optopt);
-			else
+			/*
+			 * getopt_long() sets optopt to 0 for an unknown long
+			 * option, to the option's value for a long option
+			 * given an argument it does not take, and to the
+			 * character of an unknown short option.
+			 */
+			if (optopt == 0)
 				warnx("unrecognized option '%s'",
 				      argv[optind - 1]);
+			else if (optopt == OPT_RAW || strchr("dqhV", optopt))
+				warnx("option '%s' doesn't allow an argument",
+				      argv[optind - 1]);
+			else
+				warnx("invalid option -- '%c'", optopt);
 			command_usage(cmd, EXIT_USAGE);
 		}
 	}

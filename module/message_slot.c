@@ -46,7 +46,7 @@ struct msgslot {
 
 static unsigned int major;
 module_param(major, uint, 0444);
-MODULE_PARM_DESC(major, "Major number to register (default: allocate one)");
+MODULE_PARM_DESC(major, "Major number to register (default 0: allocate one)");
 
 static dev_t msgslot_devt;
 static struct cdev msgslot_cdev;
@@ -198,9 +198,14 @@ static int __init msgslot_init(void)
 					  MSGSLOT_NAME);
 	}
 	if (ret) {
-		pr_err("cannot register major %u: %d\n", major, ret);
+		if (major)
+			pr_err("cannot register major %u: %d\n", major, ret);
+		else
+			pr_err("cannot allocate a major: %d\n", ret);
 		goto err_destroy_cache;
 	}
+	/* /sys/module/message_slot/parameters/major tells the one in use. */
+	major = MAJOR(msgslot_devt);
 
 	cdev_init(&msgslot_cdev, &msgslot_fops);
 	msgslot_cdev.owner = THIS_MODULE;

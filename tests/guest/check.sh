@@ -20,6 +20,7 @@ COMPAT_CASES="ioctl_accepts_every_channel ioctl_unknown_command_enotty
 	read_copies_min_count write_bad_buffer_efault_unchanged
 	read_bad_buffer_efault"
 
+# shellcheck source=tests/guest/tool.sh disable=SC1091
 . /tests/tool.sh
 
 diag() {
@@ -41,13 +42,17 @@ case_module_load_logs_major() {
 	insmod "$KO" || { diag "insmod failed"; return 1; }
 	logged=$(dmesg | sed -n 's/.*message_slot: major \([0-9]*\),.*/\1/p')
 	registered=$(major_of_module)
-	diag "major in the kernel log: '$logged', in /proc/devices: '$registered'"
-	[ -n "$logged" ] && [ "$logged" = "$registered" ]
+	parameter=$(cat /sys/module/message_slot/parameters/major)
+	diag "major in the kernel log: '$logged', in /proc/devices:" \
+		"'$registered', parameter: '$parameter'"
+	[ -n "$logged" ] && [ "$logged" = "$registered" ] &&
+		[ "$logged" = "$parameter" ]
 }
 
 case_device_node_for_minor_0() {
 	[ -c /dev/msgslot0 ] || { diag "/dev/msgslot0 is missing"; return 1; }
 	# stat prints major and minor in hex
+	# shellcheck disable=SC2046 # two words: major and minor
 	set -- $(stat -c '%t %T' /dev/msgslot0)
 	diag "/dev/msgslot0 is $((0x$1)):$((0x$2)), major $(major_of_module)"
 	[ "$((0x$1))" = "$(major_of_module)" ] && [ "$((0x$2))" = 0 ]

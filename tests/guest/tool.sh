@@ -4,6 +4,7 @@
 # by check.sh with message_slot loaded.  Each case is a function case_NAME.
 # shellcheck shell=sh
 
+# shellcheck disable=SC2034 # check.sh runs them
 TOOL_CASES="tool_send_read_round_trip tool_links_are_send_and_read
 	tool_status_lines tool_quiet_silences_status
 	tool_device_option_and_environment tool_message_from_stdin

@@ -3,9 +3,10 @@
 #
 # Everything builds without a warning: the module under W=1 and sparse
 # against the kernel tree in $KDIR (the guest's, from make check), the tool
-# and the test program with the project's warnings as errors, and the uapi
-# header on its own in user space.
+# and the test program with the project's warnings as errors, the uapi
+# header on its own in user space, and every shell script under shellcheck.
 set -u
+# shellcheck source=ktap.sh source-path=SCRIPTDIR disable=SC1091
 . "$(dirname "$0")/ktap.sh"
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -67,6 +68,17 @@ EOC
 	"$tmp/header"
 }
 
+case_shell_scripts_pass_shellcheck() {
+	command -v shellcheck > /dev/null ||
+		{ echo "SKIP shellcheck is not installed"; return "$KTAP_SKIP"; }
+	cd "$top" || return 1
+	# The guest's scripts run under busybox sh; the host's under bash.
+	shellcheck -s sh guest/init guest/demo.sh guest/deps \
+		guest/kernel-version guest/mkinitramfs tests/guest/*.sh
+	shellcheck -s bash guest/run tests/check tests/host/*.sh .ci/run \
+		completions/msgslot
+}
+
 ktap_main module_builds_clean_with_w1 module_is_sparse_clean \
 	tool_builds_without_warnings test_program_builds_without_warnings \
-	header_compiles_alone_in_user_space
+	header_compiles_alone_in_user_space shell_scripts_pass_shellcheck

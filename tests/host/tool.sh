@@ -5,6 +5,7 @@
 # that reach a device use paths that are not message slots, so they test
 # the error paths.  Run from the top of the tree after "make tool".
 set -u
+# shellcheck source=ktap.sh source-path=SCRIPTDIR disable=SC1091
 . "$(dirname "$0")/ktap.sh"
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -102,6 +103,22 @@ case_unknown_option_exit_2() {
 	[[ $err == *"Try 'message_sender --help'"* ]] || { echo "hint: $err"; return 1; }
 }
 
+case_option_argument_not_allowed_exit_2() {
+	local opt
+	for opt in --raw=1 --quiet=x --help=x; do
+		run msgslot read "$opt" 0
+		expect "$opt status" "$status" 2
+		expect "$opt message" "${err%%$'\n'*}" \
+			"msgslot: option '$opt' doesn't allow an argument"
+	done
+}
+
+case_empty_device_name_exit_2() {
+	run msgslot send -d '' 1 x
+	expect "status" "$status" 2
+	expect "message" "${err%%$'\n'*}" "msgslot: the device name is empty"
+}
+
 case_option_needs_argument_exit_2() {
 	run msgslot read -d
 	expect "status" "$status" 2
@@ -142,6 +159,7 @@ case_stdout_write_error_exit_1() {
 ktap_main help_on_stdout_exit_0 version_matches_version_file \
 	no_arguments_usage_exit_2 unknown_command_exit_2 \
 	missing_operand_exit_2 extra_operand_exit_2 invalid_channel_exit_2 \
-	unknown_option_exit_2 option_needs_argument_exit_2 \
+	unknown_option_exit_2 option_argument_not_allowed_exit_2 \
+	empty_device_name_exit_2 option_needs_argument_exit_2 \
 	missing_device_exit_1 not_a_slot_device_exit_1 \
 	message_may_start_with_dash stdout_write_error_exit_1

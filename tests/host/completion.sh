@@ -1,0 +1,162 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The rules of completions/msgslot, one KTAP case per position on the command
+# line.  Each case sets COMP_WORDS, COMP_CWORD, COMP_LINE and COMP_POINT as
+# bash does, calls _msgslot with bash-completion loaded, and compares
+# COMPREPLY with what the position takes.  Run from the top of the tree.
+
+set -u
+# shellcheck source=ktap.sh source-path=SCRIPTDIR disable=SC1091
+. "$(dirname "$0")/ktap.sh"
+export LC_ALL=C	# the order sort puts completions in
+
+BASH_COMPLETION=/usr/share/bash-completion/bash_completion
+COMPLETION=completions/msgslot
+# The device completion offers /dev/msgslot* character devices, and no other
+# file: a node it must offer, and a plain file it must not.
+TEST_NODE=/dev/msgslot-completion-test0
+TEST_FILE=/dev/msgslot-completion-test1
+
+if [ ! -f "$COMPLETION" ]; then
+	echo "$0: run from the top of the source tree" >&2
+	exit 1
+fi
+
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
+# complete LINE: the completions of the last word of LINE, sorted, on one
+# line.  A LINE that ends in a space completes an empty word.  Like bash,
+# this splits words at blanks and makes each = a word of its own.
+complete_line() {
+	local line=$1
+	local COMP_LINE=$line COMP_POINT=${#line} COMP_WORDS COMP_CWORD
+
+	read -ra COMP_WORDS <<< "${line//=/ = }"
+	[[ $line == *' ' ]] && COMP_WORDS+=("")
+	COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+	COMPREPLY=()
+	_msgslot "${COMP_WORDS[0]}" "${COMP_WORDS[COMP_CWORD]}" \
+		"${COMP_WORDS[COMP_CWORD - 1]}"
+	printf '%s\n' "${COMPREPLY[@]}" | sort | paste -sd ' '
+}
+
+# completes LINE WANT: whether LINE completes to WANT (sorted, one line).
+completes() {
+	expect "'$1'" "$(complete_line "$1")" "$2"
+}
+
+# Every case needs bash-completion, loaded below with the completion.
+loaded() {
+	if [ ! -f "$BASH_COMPLETION" ]; then
+		echo "SKIP bash-completion is not installed ($BASH_COMPLETION)"
+		return "$KTAP_SKIP"
+	fi
+	declare -F _msgslot > /dev/null && return 0
+	echo "$COMPLETION defines no _msgslot"
+	return 1
+}
+
+SEND_OPTIONS="--device --help --quiet --version -V -d -h -q"
+READ_OPTIONS="--device --help --quiet --raw --version -V -d -h -q"
+
+case_registered_for_every_name() {
+	local name
+
+	loaded || return
+	for name in msgslot message_sender message_reader; do
+		expect "complete -p $name" "$(complete -p "$name" 2>&1)" \
+			"complete -F _msgslot $name" || return 1
+	done
+}
+
+case_command_after_msgslot() {
+	loaded || return
+	completes "msgslot " "read send" &&
+	completes "msgslot s" "send" &&
+	completes "msgslot -" "--help --version"
+}
+
+case_options_of_send() {
+	loaded || return
+	completes "msgslot send -" "$SEND_OPTIONS" &&
+	completes "message_sender -" "$SEND_OPTIONS" &&
+	completes "msgslot send -q --r" ""
+}
+
+case_options_of_read() {
+	loaded || return
+	completes "msgslot read -" "$READ_OPTIONS" &&
+	completes "message_reader -q -" "$READ_OPTIONS" &&
+	completes "msgslot read --r" "--raw"
+}
+
+case_channel_after_command() {
+	loaded || return
+	completes "msgslot send " "0 1 2 3" &&
+	completes "msgslot read --raw -q " "0 1 2 3" &&
+	completes "msgslot send -d /tmp/slot " "0 1 2 3" &&
+	completes "msgslot read --device=/tmp/slot -- " "0 1 2 3" &&
+	completes "msgslot read 2" "2"
+}
+
+case_channel_for_links() {
+	loaded || return
+	completes "message_sender " "0 1 2 3" &&
+	completes "message_reader " "0 1 2 3" &&
+	completes "/usr/bin/message_reader -qd /tmp/slot 3" "3"
+}
+
+# Options end at the channel: what follows is the message, or nothing.
+case_nothing_after_channel() {
+	loaded || return
+	completes "msgslot send 1 " "" &&
+	completes "msgslot send 1 -" "" &&
+	completes "message_sender 1 -d " "" &&
+	completes "msgslot read 1 " ""
+}
+
+case_device_after_d_offers_dev_msgslot_nodes() {
+	local node all
+
+	loaded || return
+	# The case runs in a subshell of its own (ktap_main): this trap is its.
+	trap 'rm -f "$TEST_NODE" "$TEST_FILE"' EXIT
+	rm -f "$TEST_NODE" "$TEST_FILE"
+	if ! mknod -m 600 "$TEST_NODE" c 1 3 2> /dev/null; then
+		echo "SKIP cannot make $TEST_NODE (needs root)"
+		return "$KTAP_SKIP"
+	fi
+	: > "$TEST_FILE"
+	completes "msgslot send -d /dev/msgslot-completion-t" "$TEST_NODE" &&
+	completes "message_reader -qd /dev/msgslot-c" "$TEST_NODE" &&
+	completes "msgslot read --device=/dev/msgslot-c" "$TEST_NODE" &&
+	completes "msgslot read --dev /dev/msgslot-c" "$TEST_NODE" || return 1
+	# With nothing typed, only nodes: every /dev/msgslot* device there is.
+	all=$(for node in /dev/msgslot*; do
+		[ -c "$node" ] && echo "$node"
+	done | sort | paste -sd ' ')
+	(cd "$tmp" && touch msgslot-file && completes "msgslot send -d " "$all")
+}
+
+case_device_after_d_falls_back_to_files() {
+	loaded || return
+	mkdir "$tmp/files"
+	touch "$tmp/files/slot-a" "$tmp/files/slot-b" "$tmp/files/other"
+	completes "msgslot send -d $tmp/files/slot-" \
+		"$tmp/files/slot-a $tmp/files/slot-b" &&
+	completes "message_reader --device=$tmp/files/o" "$tmp/files/other"
+}
+
+if [ -f "$BASH_COMPLETION" ]; then
+	# shellcheck source=/dev/null
+	. "$BASH_COMPLETION"
+	# shellcheck source=/dev/null
+	. "$COMPLETION"
+fi
+
+ktap_main registered_for_every_name command_after_msgslot options_of_send options_of_read \
+	channel_after_command channel_for_links nothing_after_channel \
+	device_after_d_offers_dev_msgslot_nodes \
+	device_after_d_falls_back_to_files

@@ -1,0 +1,118 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The rules of the manual pages under man/, one KTAP case each: mandoc and
+# groff find nothing to say about any page, no page has a blank line, and
+# the program in EXAMPLES of message_slot(4) compiles against
+# module/message_slot.h.  message_sender(1) and message_reader(1) are links
+# that make install makes; tests/host/install.sh checks them.
+# Run from the top of the source tree.
+
+set -u
+# shellcheck source=ktap.sh source-path=SCRIPTDIR disable=SC1091
+. "$(dirname "$0")/ktap.sh"
+
+EXAMPLE_PAGE=man4/message_slot.4
+
+if [ ! -d man ] || [ ! -f module/message_slot.h ]; then
+	echo "$0: run from the top of the source tree" >&2
+	exit 1
+fi
+
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
+# The pages in the layout they are installed in (man1/, man4/).
+pages=$tmp/pages
+shopt -s nullglob
+for page in man/*.[1-9]; do
+	mkdir -p "$pages/man${page##*.}"
+	cp "$page" "$pages/man${page##*.}/"
+done
+if [ ! -d "$pages" ]; then
+	echo "$0: no manual page under man/" >&2
+	exit 1
+fi
+
+# need PROGRAM: whether PROGRAM is installed; says SKIP if not.
+need() {
+	command -v "$1" > /dev/null && return 0
+	echo "SKIP $1 is not installed"
+	return "$KTAP_SKIP"
+}
+
+case_every_page_passes_mandoc_lint() {
+	local page out all=""
+
+	need mandoc || return
+	cd "$pages" || return
+	echo "mandoc -Tlint on $(echo man*/*)"
+	for page in man*/*; do
+		out=$(mandoc -Tlint "$page" 2>&1) || true
+		[ -n "$out" ] && all+=$out$'\n'
+	done
+	[ -z "$all" ] && return 0
+	printf '%s' "$all"
+	return 1
+}
+
+case_every_page_passes_groff_warnings() {
+	local page out status=0
+
+	need groff || return
+	cd "$pages" || return
+	echo "groff -man -ww -z on $(echo man*/*)"
+	for page in man*/*; do
+		out=$(groff -man -ww -z "$page" 2>&1) || true
+		[ -z "$out" ] && continue
+		printf '%s\n' "$out"
+		status=1
+	done
+	return "$status"
+}
+
+# Neither formatter minds them, but man-pages(7) does: paragraphs are .P.
+case_no_page_has_blank_lines() {
+	local page status=0
+
+	cd "$pages" || return
+	echo "looked for blank lines in $(echo man*/*)"
+	for page in man*/*; do
+		grep -q '^[[:space:]]*$' "$page" || continue
+		grep -n '^[[:space:]]*$' "$page" |
+			sed "s|^\([0-9]*\):.*|$page:\1: blank line|"
+		status=1
+	done
+	return "$status"
+}
+
+# The program as a reader sees it: rendered as man(1) renders it, taken from
+# the "Program source" subsection to the next section, indentation removed.
+case_example_program_compiles() {
+	local program=$tmp/example.c out status
+
+	need groff || return
+	need cc || return
+	groff -man -Tascii -P-cbou -rcR=1 "$pages/$EXAMPLE_PAGE" |
+		awk '/^   Program source$/ { on = 1; next }
+		     on && /^[^ ]/ { exit }
+		     on { print }' |
+		awk '{ lines[NR] = $0 }
+		     /[^ ]/ { match($0, /^ */)
+			      if (min == "" || RLENGTH < min) min = RLENGTH }
+		     END { for (i = 1; i <= NR; i++)
+				print substr(lines[i], min + 1) }' > "$program"
+	if ! grep -q 'main(' "$program"; then
+		echo "$EXAMPLE_PAGE has no program under EXAMPLES, Program source"
+		return 1
+	fi
+	echo "cc -Wall -Wextra -Werror -I module:" \
+	     "$(wc -l < "$program") lines from $EXAMPLE_PAGE"
+	out=$(cc -Wall -Wextra -Werror -I module -o "$tmp/example" "$program" \
+		2>&1) && status=0 || status=$?
+	[ -n "$out" ] && printf '%s\n' "$out"
+	return "$status"
+}
+
+ktap_main every_page_passes_mandoc_lint every_page_passes_groff_warnings \
+	no_page_has_blank_lines example_program_compiles
