@@ -7,7 +7,7 @@
 # make shell        a guest shell with the module loaded (needs a terminal)
 #
 # demo, check and shell install what they need first (guest/deps) and boot
-# the newest installed Debian kernel with headers (GUEST_KVER=... for another).
+# Debian 12's kernel; KERNEL=LANE boots another (see guest/lane).
 
 VERSION := $(shell cat VERSION)
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -45,44 +45,51 @@ module:
 
 # ---- the QEMU guest --------------------------------------------------
 #
-# The guest targets run in a second make, once guest/deps has installed the
-# kernel and headers that GUEST_KVER names.
+# KERNEL names the lane, the kernel the guest boots (see guest/lane):
+# stable, Debian 12's own, by default.  The guest targets run in a second
+# make, once guest/deps has installed what they need and guest/lane has
+# made the lane's kernel ready and said where it is.
+
+KERNEL ?= stable
 
 deps:
 	guest/deps
 
 demo check shell: deps
-	@$(MAKE) --no-print-directory guest-$@ \
-		GUEST_KVER="$${GUEST_KVER:-$$(guest/kernel-version)}"
+	@lane=$$(guest/lane $(KERNEL)) && \
+		$(MAKE) --no-print-directory guest-$@ $$lane
 
-ifneq ($(GUEST_KVER),)
-GUEST_KERNEL := /boot/vmlinuz-$(GUEST_KVER)
-GUEST_KDIR := /lib/modules/$(GUEST_KVER)/build
-GUEST_DIR := $(BUILD)/guest/$(GUEST_KVER)
+ifneq ($(GUEST_KERNEL),)
+GUEST_DIR := $(BUILD)/guest/$(GUEST_NAME)
 GUEST_INITRAMFS := $(GUEST_DIR)/initramfs.gz
 STATIC := $(BUILD)/static
-GUEST_BINARIES := $(STATIC)/msgslot $(STATIC)/slot_test $(STATIC)/slot_test32
+# Every program of tests/guest/ and bench/ runs in the guest, statically
+# linked; the tool and the device cases also as 32-bit programs.
+GUEST_PROGRAMS := $(basename $(notdir $(wildcard tests/guest/*.c bench/*.c)))
+GUEST_BINARIES := $(STATIC)/msgslot $(STATIC)/msgslot32 $(STATIC)/slot_test32 \
+	$(addprefix $(STATIC)/,$(GUEST_PROGRAMS))
+export GUEST_APPEND
+vpath %.c tests/guest bench
 
 $(STATIC)/msgslot: msgslot.c module/message_slot.h VERSION
 	@mkdir -p $(@D)
 	$(CC) -static $(TOOL_FLAGS) $(CFLAGS) $(WARNINGS) -o $@ msgslot.c
 
-$(STATIC)/slot_test: tests/guest/slot_test.c module/message_slot.h
+$(STATIC)/msgslot32: msgslot.c module/message_slot.h VERSION
 	@mkdir -p $(@D)
-	$(CC) -static -Imodule $(CFLAGS) $(WARNINGS) -o $@ $<
+	$(CC) -m32 -static $(TOOL_FLAGS) $(CFLAGS) $(WARNINGS) -o $@ msgslot.c
 
 $(STATIC)/slot_test32: tests/guest/slot_test.c module/message_slot.h
 	@mkdir -p $(@D)
 	$(CC) -m32 -static -Imodule $(CFLAGS) $(WARNINGS) -o $@ $<
 
-# Built in a copy, so that each kernel has its own tree of objects.
-$(GUEST_DIR)/message_slot.ko: $(MODULE_SOURCES) VERSION
-	rm -rf $(GUEST_DIR)/module
-	mkdir -p $(GUEST_DIR)/module
-	cp $(MODULE_SOURCES) $(GUEST_DIR)/module/
-	$(MAKE) -C "$(GUEST_KDIR)" M="$(abspath $(GUEST_DIR)/module)" \
-		MSGSLOT_VERSION=$(VERSION) W=1 modules
-	cp $(GUEST_DIR)/module/message_slot.ko $@
+$(STATIC)/%: %.c module/message_slot.h
+	@mkdir -p $(@D)
+	$(CC) -static -pthread -Imodule $(CFLAGS) $(WARNINGS) -o $@ $<
+
+$(GUEST_DIR)/message_slot.ko: $(MODULE_SOURCES) VERSION guest/build-module
+	@mkdir -p $(@D)
+	guest/build-module $@ $(GUEST_KDIR) $(GUEST_ROOT)
 
 $(GUEST_INITRAMFS): $(GUEST_DIR)/message_slot.ko $(GUEST_BINARIES) \
 		guest/mkinitramfs guest/init guest/demo.sh \
@@ -93,12 +100,12 @@ guest-demo: $(GUEST_INITRAMFS)
 	guest/run -t 300 -l $(GUEST_DIR)/demo.log $(GUEST_KERNEL) \
 		$(GUEST_INITRAMFS) demo
 
-guest-shell: $(GUEST_INITRAMFS) tool
+guest-shell: $(GUEST_INITRAMFS)
 	guest/run $(GUEST_KERNEL) $(GUEST_INITRAMFS) shell
 
 guest-check: $(GUEST_INITRAMFS) tool
-	KDIR="$(GUEST_KDIR)" tests/check $(GUEST_KERNEL) $(GUEST_INITRAMFS) \
-		$(GUEST_DIR)
+	KDIR="$(GUEST_KDIR)" GUEST_ROOT="$(GUEST_ROOT)" tests/check \
+		$(GUEST_KERNEL) $(GUEST_INITRAMFS) $(GUEST_DIR)
 endif
 
 clean:

@@ -4,8 +4,8 @@
 # The guest test suite, run by the guest's /init (busybox sh): loads
 # message_slot and checks every rule of it, one KTAP case per rule:
 # the module's life (load, major, device node, rmmod, reload), the device
-# cases of slot_test (also as a 32-bit program), the tool under all its
-# names, and last a clean kernel log.
+# cases of slot_test (also as a 32-bit program), the cases of the case
+# files (the tool under all its names, ...), and last a clean kernel log.
 
 KO=/lib/message_slot.ko
 SLOT_TEST=/bin/slot_test
@@ -20,8 +20,14 @@ COMPAT_CASES="ioctl_accepts_every_channel ioctl_unknown_command_enotty
 	read_copies_min_count write_bad_buffer_efault_unchanged
 	read_bad_buffer_efault"
 
-# shellcheck source=tests/guest/tool.sh disable=SC1091
-. /tests/tool.sh
+# More cases come from the case files below, if the initramfs has them.
+# Each defines a function case_NAME per case and adds NAME to $CASES; each
+# case starts and must end with message_slot loaded and /dev/msgslot0 there.
+CASES=
+for file in tool install robust; do
+	# shellcheck disable=SC1090 # case files, each added to $CASES
+	[ -f "/tests/$file.sh" ] && . "/tests/$file.sh"
+done
 
 diag() {
 	echo "# $*"
@@ -173,7 +179,7 @@ after_devices="rmmod_refused_while_open rmmod_frees_every_slot
 device_cases=$($SLOT_TEST --list)
 
 total=0
-for c in $before_devices $device_cases $COMPAT_CASES $TOOL_CASES $after_devices; do
+for c in $before_devices $device_cases $COMPAT_CASES $CASES $after_devices; do
 	total=$((total + 1))
 done
 
@@ -188,7 +194,7 @@ done
 for c in $COMPAT_CASES; do
 	run "compat32_$c" "$SLOT_TEST32" "$c"
 done
-for c in $TOOL_CASES; do
+for c in $CASES; do
 	run "$c" "case_$c"
 done
 for c in $after_devices; do

@@ -4,12 +4,12 @@
 # by check.sh with message_slot loaded.  Each case is a function case_NAME.
 # shellcheck shell=sh
 
-# shellcheck disable=SC2034 # check.sh runs them
-TOOL_CASES="tool_send_read_round_trip tool_links_are_send_and_read
+CASES="$CASES tool_send_read_round_trip tool_links_are_send_and_read
 	tool_status_lines tool_quiet_silences_status
 	tool_device_option_and_environment tool_message_from_stdin
 	tool_truncation_reported tool_raw_read_is_128_bytes
-	tool_bad_channel_error tool_missing_device_error"
+	tool_bad_channel_error tool_missing_device_error
+	tool_32_bit_build_round_trip"
 
 # expect WHAT GOT WANT
 expect() {
@@ -96,4 +96,13 @@ case_tool_missing_device_error() {
 	expect "exit status" "$status" 1 &&
 	expect "error" "$(cat /tmp/err)" \
 		"message_reader: /dev/no-such-slot: No such file or directory"
+}
+
+case_tool_32_bit_build_round_trip() {
+	msgslot32 send -q 1 "from a 32-bit tool" || return 1
+	expect "64-bit read" "$(msgslot read -q 1)" "from a 32-bit tool" &&
+	expect "32-bit read" "$(msgslot32 read -q 1)" "from a 32-bit tool" &&
+	msgslot32 send 9 x 2> /tmp/err
+	expect "32-bit bad channel" "$(cat /tmp/err)" \
+		"msgslot32: /dev/msgslot0: channel 9: Invalid argument"
 }
