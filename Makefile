@@ -5,6 +5,9 @@
 # make demo         the assignment's flow in a QEMU guest, as a transcript
 # make check        every test: host tests, then the guest suite in QEMU
 # make shell        a guest shell with the module loaded (needs a terminal)
+# make bench        the benchmark against the kernel's own IPC, in the guest
+# make check-debug  the guest suite on a KASAN/lockdep/kmemleak kernel
+# make check-kernels  the guest suite on every kernel lane (guest/lane)
 #
 # demo, check and shell install what they need first (guest/deps) and boot
 # Debian 12's kernel; KERNEL=LANE boots another (see guest/lane).
@@ -21,8 +24,8 @@ TOOL_FLAGS := -DMSGSLOT_VERSION='"$(VERSION)"'
 MODULE_SOURCES := module/Kbuild module/message_slot.c module/message_slot.h \
 	module/compat.h
 
-.PHONY: all tool module clean deps demo check shell \
-	guest-demo guest-check guest-shell
+.PHONY: all tool module clean deps demo check shell bench check-debug \
+	check-kernels guest-demo guest-check guest-shell guest-bench
 .DELETE_ON_ERROR:
 
 all: tool module
@@ -55,9 +58,17 @@ KERNEL ?= stable
 deps:
 	guest/deps
 
-demo check shell: deps
+demo check shell bench: deps
 	@lane=$$(guest/lane $(KERNEL)) && \
 		$(MAKE) --no-print-directory guest-$@ $$lane
+
+# The guest suite on the debug kernel (KASAN, lockdep, kmemleak, failslab).
+check-debug:
+	@$(MAKE) --no-print-directory check KERNEL=debug
+
+# The guest suite on every kernel lane, one summary line each.
+check-kernels: deps
+	tests/check-kernels
 
 ifneq ($(GUEST_KERNEL),)
 GUEST_DIR := $(BUILD)/guest/$(GUEST_NAME)
@@ -102,6 +113,9 @@ guest-demo: $(GUEST_INITRAMFS)
 
 guest-shell: $(GUEST_INITRAMFS)
 	guest/run $(GUEST_KERNEL) $(GUEST_INITRAMFS) shell
+
+guest-bench: $(GUEST_INITRAMFS)
+	bench/run $(GUEST_KERNEL) $(GUEST_INITRAMFS) $(GUEST_DIR)/bench
 
 guest-check: $(GUEST_INITRAMFS) tool
 	KDIR="$(GUEST_KDIR)" GUEST_ROOT="$(GUEST_ROOT)" tests/check \
