@@ -102,10 +102,29 @@ $(GUEST_DIR)/message_slot.ko: $(MODULE_SOURCES) VERSION guest/build-module
 	@mkdir -p $(@D)
 	guest/build-module $@ $(GUEST_KDIR) $(GUEST_ROOT)
 
+# Where the module builds on the host, the guest also gets what make install
+# puts in a stage, and the module as DKMS builds it, for the install cases.
+ifeq ($(GUEST_ROOT),)
+GUEST_INSTALL := $(GUEST_DIR)/stage.stamp $(GUEST_DIR)/dkms.ko
+INITRAMFS_FLAGS := -s $(GUEST_DIR)/stage \
+	-f $(GUEST_DIR)/dkms.ko:/lib/dkms/message_slot.ko
+
+$(GUEST_DIR)/stage.stamp: tool $(MODULE_SOURCES) man/msgslot.1 \
+		man/message_slot.4 completions/msgslot udev/60-msgslot.rules
+	rm -rf $(GUEST_DIR)/stage
+	$(MAKE) --no-print-directory install PREFIX=/usr \
+		DESTDIR="$(abspath $(GUEST_DIR)/stage)" KDIR="$(GUEST_KDIR)"
+	touch $@
+
+$(GUEST_DIR)/dkms.ko: $(MODULE_SOURCES) VERSION dkms.conf guest/dkms-build
+	guest/dkms-build $@ $(GUEST_KDIR)
+endif
+
 $(GUEST_INITRAMFS): $(GUEST_DIR)/message_slot.ko $(GUEST_BINARIES) \
-		guest/mkinitramfs guest/init guest/demo.sh \
+		$(GUEST_INSTALL) guest/mkinitramfs guest/init guest/demo.sh \
 		guest/kernel-log-errors $(wildcard tests/guest/*.sh)
-	guest/mkinitramfs $@ $(GUEST_DIR)/message_slot.ko $(GUEST_BINARIES)
+	guest/mkinitramfs $(INITRAMFS_FLAGS) $@ $(GUEST_DIR)/message_slot.ko \
+		$(GUEST_BINARIES)
 
 guest-demo: $(GUEST_INITRAMFS)
 	guest/run -t 300 -l $(GUEST_DIR)/demo.log $(GUEST_KERNEL) \
@@ -120,6 +139,106 @@ guest-bench: $(GUEST_INITRAMFS)
 guest-check: $(GUEST_INITRAMFS) tool
 	KDIR="$(GUEST_KDIR)" GUEST_ROOT="$(GUEST_ROOT)" tests/check \
 		$(GUEST_KERNEL) $(GUEST_INITRAMFS) $(GUEST_DIR)
+endif
+
+# ---- installing -------------------------------------------------------
+#
+# make install      the tool and its links, man pages, bash completion, the
+#                   udev rule, and the module for KDIR's kernel (skipped,
+#                   with a message, when KDIR has no kernel build tree)
+# make install-tool the user-space part alone
+# make install-dkms the module's sources for DKMS in /usr/src, then dkms
+# make uninstall    removes exactly what make install installed
+# PREFIX (default /usr/local) and DESTDIR work as usual; with DESTDIR set,
+# nothing outside it is run or changed (no depmod, groupadd, udevadm, dkms).
+# The module is not signed: where Secure Boot wants signed modules, install
+# it through DKMS, which signs with its own key.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+COMPLETIONSDIR ?= $(or $(shell pkg-config --define-variable=datadir=$(PREFIX)/share \
+	--variable=completionsdir bash-completion 2>/dev/null), \
+	$(PREFIX)/share/bash-completion/completions)
+UDEVRULESDIR ?= /etc/udev/rules.d
+DKMS_SRCDIR ?= /usr/src/message_slot-$(VERSION)
+# The release the kernel of KDIR reports, which names its module directory.
+KERNELRELEASE_OF_KDIR = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
+	"$(KDIR)/include/generated/utsrelease.h" 2>/dev/null)
+MODULE_DIR = /lib/modules/$(KERNELRELEASE_OF_KDIR)/updates
+
+.PHONY: install install-tool install-udev install-module install-dkms \
+	uninstall
+
+install: install-tool install-udev install-module
+
+install-tool: tool
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man4 $(DESTDIR)$(COMPLETIONSDIR)
+	install -m 755 msgslot $(DESTDIR)$(BINDIR)/msgslot
+	ln -sf msgslot $(DESTDIR)$(BINDIR)/message_sender
+	ln -sf msgslot $(DESTDIR)$(BINDIR)/message_reader
+	install -m 644 man/msgslot.1 $(DESTDIR)$(MANDIR)/man1/msgslot.1
+	ln -sf msgslot.1 $(DESTDIR)$(MANDIR)/man1/message_sender.1
+	ln -sf msgslot.1 $(DESTDIR)$(MANDIR)/man1/message_reader.1
+	install -m 644 man/message_slot.4 $(DESTDIR)$(MANDIR)/man4/message_slot.4
+	install -m 644 completions/msgslot $(DESTDIR)$(COMPLETIONSDIR)/msgslot
+	ln -sf msgslot $(DESTDIR)$(COMPLETIONSDIR)/message_sender
+	ln -sf msgslot $(DESTDIR)$(COMPLETIONSDIR)/message_reader
+
+install-udev:
+	install -d $(DESTDIR)$(UDEVRULESDIR)
+	install -m 644 udev/60-msgslot.rules $(DESTDIR)$(UDEVRULESDIR)/
+ifeq ($(DESTDIR),)
+	getent group msgslot > /dev/null || groupadd --system msgslot
+	-udevadm control --reload
+else
+	@echo "install: DESTDIR is set: not creating group msgslot"
+endif
+
+install-module:
+ifeq ($(KERNELRELEASE_OF_KDIR),)
+	@echo "install: no kernel build tree at $(KDIR): skipping the module"
+else
+	$(MAKE) module
+	$(MAKE) -C "$(KDIR)" M="$(CURDIR)/module" MSGSLOT_VERSION=$(VERSION) \
+		INSTALL_MOD_PATH="$(DESTDIR)" INSTALL_MOD_DIR=updates \
+		DEPMOD=true CONFIG_MODULE_SIG_ALL= modules_install
+ifeq ($(DESTDIR),)
+	depmod $(KERNELRELEASE_OF_KDIR)
+else
+	@echo "install: DESTDIR is set: not running depmod" \
+		"(on the target: depmod $(KERNELRELEASE_OF_KDIR))"
+endif
+endif
+
+install-dkms:
+	install -d $(DESTDIR)$(DKMS_SRCDIR)/module
+	install -m 644 dkms.conf VERSION Makefile $(DESTDIR)$(DKMS_SRCDIR)/
+	install -m 644 $(MODULE_SOURCES) $(DESTDIR)$(DKMS_SRCDIR)/module/
+ifeq ($(DESTDIR),)
+	dkms add message_slot/$(VERSION)
+	dkms install message_slot/$(VERSION)
+else
+	@echo "install: DESTDIR is set: not running dkms"
+endif
+
+uninstall:
+	$(RM) $(DESTDIR)$(BINDIR)/msgslot $(DESTDIR)$(BINDIR)/message_sender \
+		$(DESTDIR)$(BINDIR)/message_reader \
+		$(DESTDIR)$(MANDIR)/man1/msgslot.1 \
+		$(DESTDIR)$(MANDIR)/man1/message_sender.1 \
+		$(DESTDIR)$(MANDIR)/man1/message_reader.1 \
+		$(DESTDIR)$(MANDIR)/man4/message_slot.4 \
+		$(DESTDIR)$(COMPLETIONSDIR)/msgslot \
+		$(DESTDIR)$(COMPLETIONSDIR)/message_sender \
+		$(DESTDIR)$(COMPLETIONSDIR)/message_reader \
+		$(DESTDIR)$(UDEVRULESDIR)/60-msgslot.rules
+ifneq ($(KERNELRELEASE_OF_KDIR),)
+	$(RM) $(DESTDIR)$(MODULE_DIR)/message_slot.ko
+ifeq ($(DESTDIR),)
+	depmod $(KERNELRELEASE_OF_KDIR)
+endif
 endif
 
 clean:
