@@ -31,9 +31,10 @@
 #define MSGSLOT_MINORS	(MINORMASK + 1)
 
 /*
- * Readers take no lock: they copy the message inside a seqcount read section
- * and retry if a writer ran meanwhile, so they never see a mix of two writes
- * and never slow each other down.  The seqlock's spinlock orders writers.
+ * Readers take no lock: they copy the message inside a seqcount read section,
+ * so they never see a mix of two writes and never slow each other down.  A
+ * reader that a writer got in the way of retries under the lock, so that a
+ * stream of writers cannot starve it.  The seqlock's spinlock orders writers.
  */
 struct msgslot_channel {
 	seqlock_t lock;
@@ -136,10 +137,13 @@ static ssize_t msgslot_read(struct file *file, char __user *buf, size_t count,
 
 	count = min_t(size_t, count, MSGSLOT_MSG_LEN);
 	/* Snapshot first: copy_to_user() may fault and sleep. */
-	do {
-		seq = read_seqbegin(&ch->lock);
+	seq = read_seqbegin(&ch->lock);
+	memcpy(msg, ch->msg, count);
+	if (read_seqretry(&ch->lock, seq)) {
+		read_seqlock_excl(&ch->lock);
 		memcpy(msg, ch->msg, count);
-	} while (read_seqretry(&ch->lock, seq));
+		read_sequnlock_excl(&ch->lock);
+	}
 
 	if (copy_to_user(buf, msg, count))
 		return -EFAULT;
