@@ -42,8 +42,12 @@ case_hung_guest_is_killed_and_fails() {
 
 case_deps_without_root_prints_apt_line() {
 	local want="apt-get update && apt-get install -y --no-install-recommends msgslot-no-such-package"
+	# A copy: the tree itself may be out of an unprivileged user's reach.
+	mkdir "$tmp/public"
+	cp "$top/guest/deps" "$tmp/public/deps"
+	chmod 755 "$tmp" "$tmp/public" "$tmp/public/deps"
 	setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$top/guest/deps" msgslot-no-such-package > "$tmp/deps" 2>&1 &&
+		"$tmp/public/deps" msgslot-no-such-package > "$tmp/deps" 2>&1 &&
 		status=0 || status=$?
 	expect "status" "$status" 1
 	grep -qxF "  $want" "$tmp/deps" || { cat "$tmp/deps"; return 1; }
