@@ -66,9 +66,9 @@ demo check shell bench: deps
 check-debug:
 	@$(MAKE) --no-print-directory check KERNEL=debug
 
-# The guest suite on every kernel lane, one summary line each.
+# The guest suite on every kernel lane (or those in LANES), a line each.
 check-kernels: deps
-	tests/check-kernels
+	tests/check-kernels $(LANES)
 
 ifneq ($(GUEST_KERNEL),)
 GUEST_DIR := $(BUILD)/guest/$(GUEST_NAME)
