@@ -36,6 +36,7 @@
 #define NODE_DIR	"/tmp/slot_test"
 #define MINOR_COUNTER	NODE_DIR "/next-minor"
 #define SLAB_OBJECTS	"/sys/kernel/slab/message_slot/objects"
+#define SLAB_SHRINK	"/sys/kernel/slab/message_slot/shrink"
 #define MAX_MINOR	((1U << 20) - 1)
 #define EXIT_SKIP	4
 #define LEN		MSGSLOT_MSG_LEN
@@ -177,11 +178,21 @@ static int write_text(int fd, const char *text)
 	return (int)write(fd, text, strlen(text));
 }
 
-/* Objects in use in the module's slab cache, or -1 if it cannot be told. */
+/*
+ * Objects in use in the module's slab cache, or -1 if it cannot be told.
+ * Shrinking the cache first drains KASAN's quarantine, where freed objects
+ * would otherwise still count as in use.
+ */
 static long slab_objects(void)
 {
 	long objects = -1;
-	FILE *f = fopen(SLAB_OBJECTS, "r");
+	FILE *f = fopen(SLAB_SHRINK, "w");
+
+	if (f) {
+		fputs("1\n", f);
+		fclose(f);
+	}
+	f = fopen(SLAB_OBJECTS, "r");
 
 	if (f) {
 		if (fscanf(f, "%ld", &objects) != 1)

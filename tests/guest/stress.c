@@ -1,0 +1,705 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * stress: hammer message slots from many processes and threads at once and
+ * check every message read for tearing.  It runs in the test guest with
+ * message_slot loaded and /dev/msgslot0 present:
+ *
+ *   stress [--seconds S] [--minors N] [--first-minor M]
+ *          [--processes-per-cpu P] [--threads T]
+ *
+ * P processes per online CPU (default 2), each of T threads (default 2),
+ * first open all the minors together, one at a time, so that first opens
+ * race: N minors from M (default 32 from 500000, a range no other case
+ * uses) and 128 more after them.  Then they open, set channels, write, read
+ * and close on the N minors until S seconds (default 12) have passed since
+ * the start.  Each minor must have cost one slot at most.  Every message
+ * written checks itself: it names its length, minor, channel, writer and
+ * sequence number, carries a body derived from them and ends in a checksum,
+ * then the driver's zero fill.  Every whole read must be such a message for
+ * that very minor and channel, or all zeros; every call must return what
+ * the interface promises.  "# " lines tell the operations done and the
+ * violations found; exit 0 if there were none, 1 otherwise, 2 on a usage
+ * error.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "message_slot.h"
+
+#define PRIMARY_NODE	"/dev/msgslot0"
+#define NODE_DIR	"/tmp/stress"
+#define SLAB_OBJECTS	"/sys/kernel/slab/message_slot/objects"
+#define SLAB_SHRINK	"/sys/kernel/slab/message_slot/shrink"
+#define MAX_MINOR	((1U << 20) - 1)
+#define LEN		MSGSLOT_MSG_LEN
+/* Header: length, channel, minor (4), writer (2), sequence (4); then body. */
+#define HEADER		12
+#define CHECKSUM	4
+#define MIN_MSG		(HEADER + CHECKSUM)
+/* Read buffers are longer than a message, to catch a read past 128 bytes. */
+#define GUARD		32
+#define GUARD_BYTE	0xa5
+#define MAX_FDS		4
+#define MAX_THREADS	16
+/* Half of the minors picked come from the first few: channels are shared. */
+#define HOT_MINORS	4
+/* Minors after those of the traffic, only for racing first opens. */
+#define RACE_MINORS	128
+
+struct options {
+	double seconds;
+	unsigned int minors, first_minor, per_cpu, threads;
+};
+
+struct counts {
+	unsigned long opens, closes, ioctls, writes, reads;
+	unsigned long whole_reads, zero_reads, foreign_reads, einval;
+	unsigned long torn, errors;
+};
+
+/* What the threads of all processes found, in memory shared by them all. */
+struct shared {
+	/* The barrier before each racing first open. */
+	unsigned int arrived, generation, workers, raced;
+	int barrier_broken, racing_over;
+	struct counts n;
+	int first_violation;			/* set by the first to report */
+	char violation[1024];
+};
+
+static struct options opt = {
+	.seconds = 12, .minors = 32, .first_minor = 500000, .per_cpu = 2,
+	.threads = 2,
+};
+static struct shared *shared;
+static char **nodes;			/* the node of each minor */
+static double until, race_until;
+
+struct open_file {
+	int fd;
+	unsigned int minor;		/* index into nodes */
+	int channel;			/* -1: none set */
+};
+
+struct worker {
+	unsigned int id;		/* writer id: process * MAX_THREADS + thread */
+	uint64_t rng;
+	struct open_file files[MAX_FDS];
+	int nfiles;
+	struct counts n;
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* xorshift64*: fast, and good enough to pick operations and lengths. */
+static uint64_t next_random(uint64_t *state)
+{
+	*state ^= *state >> 12;
+	*state ^= *state << 25;
+	*state ^= *state >> 27;
+	return *state * 0x2545f4914f6cdd1dULL;
+}
+
+static unsigned int below(struct worker *w, unsigned int n)
+{
+	return (unsigned int)(next_random(&w->rng) % n);
+}
+
+static uint32_t fnv1a(const unsigned char *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	while (n--)
+		h = (h ^ *p++) * 16777619u;
+	return h;
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* The body of a message follows from its header alone. */
+static void fill_body(unsigned char *msg, size_t len)
+{
+	uint64_t state = fnv1a(msg, HEADER) | (uint64_t)get32(msg + 8) << 32;
+	size_t i;
+
+	state |= 1;
+	for (i = HEADER; i < len - CHECKSUM; i++)
+		msg[i] = (unsigned char)next_random(&state);
+}
+
+static size_t make_message(unsigned char *msg, size_t len, unsigned int minor,
+			   unsigned int channel, unsigned int writer,
+			   uint32_t seq)
+{
+	memset(msg, 0, LEN);
+	msg[0] = (unsigned char)len;
+	msg[1] = (unsigned char)channel;
+	put32(msg + 2, minor);
+	msg[6] = (unsigned char)writer;
+	msg[7] = (unsigned char)(writer >> 8);
+	put32(msg + 8, seq);
+	fill_body(msg, len);
+	put32(msg + len - CHECKSUM, fnv1a(msg, len - CHECKSUM));
+	return len;
+}
+
+/*
+ * Why the 128 bytes read from @minor's @channel are not a whole message of
+ * that channel, or NULL if they are one (or are all zeros, never written).
+ */
+static const char *message_fault(const unsigned char *msg, unsigned int minor,
+				 unsigned int channel)
+{
+	unsigned char body[LEN];
+	size_t i, len = msg[0];
+
+	if (len == 0) {
+		for (i = 0; i < LEN; i++)
+			if (msg[i])
+				return "zero length byte but not all zeros";
+		return NULL;
+	}
+	if (len < MIN_MSG || len > LEN)
+		return "length byte out of range";
+	for (i = len; i < LEN; i++)
+		if (msg[i])
+			return "bytes past the length are not zero";
+	if (get32(msg + len - CHECKSUM) != fnv1a(msg, len - CHECKSUM))
+		return "checksum mismatch";
+	memcpy(body, msg, len);
+	fill_body(body, len);
+	if (memcmp(body, msg, len - CHECKSUM) != 0)
+		return "body does not follow from the header";
+	if (get32(msg + 2) != minor || msg[1] != channel)
+		return "message of another minor or channel";
+	return NULL;
+}
+
+static void hexdump(char *out, size_t size, const unsigned char *p, size_t n)
+{
+	size_t i, used = 0;
+
+	for (i = 0; i < n && used + 4 < size; i++)
+		used += (size_t)snprintf(out + used, size - used, "%s%02x",
+					 i % 32 ? "" : "\n#   ", p[i]);
+}
+
+static void violation(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (__atomic_exchange_n(&shared->first_violation, 1, __ATOMIC_ACQ_REL))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(shared->violation, sizeof(shared->violation), fmt, ap);
+	va_end(ap);
+}
+
+static unsigned int pick_minor(struct worker *w)
+{
+	if (below(w, 2) && opt.minors > HOT_MINORS)
+		return below(w, HOT_MINORS);
+	return below(w, opt.minors);
+}
+
+static void do_close(struct worker *w)
+{
+	int i = (int)below(w, (unsigned int)w->nfiles);
+
+	w->n.closes++;
+	if (close(w->files[i].fd) < 0) {
+		w->n.errors++;
+		violation("close: %s", strerrorname_np(errno));
+	}
+	w->files[i] = w->files[--w->nfiles];
+}
+
+static void do_ioctl(struct worker *w, struct open_file *f)
+{
+	unsigned long channel = below(w, MSGSLOT_CHANNELS);
+	bool bad = below(w, 10) == 0;
+	long ret;
+
+	if (bad)	/* out of range: refused, and the channel stays */
+		channel += MSGSLOT_CHANNELS + below(w, 1000);
+	w->n.ioctls++;
+	errno = 0;
+	ret = ioctl(f->fd, MSGSLOT_IOC_SET_CHANNEL, channel);
+	if (bad ? ret != -1 || errno != EINVAL : ret != 0) {
+		w->n.errors++;
+		violation("ioctl(SET_CHANNEL, %lu) on %s: returned %ld (%s)",
+			  channel, nodes[f->minor], ret,
+			  ret < 0 ? strerrorname_np(errno) : "no error");
+		return;
+	}
+	if (!bad)
+		f->channel = (int)channel;
+}
+
+static void do_open(struct worker *w)
+{
+	unsigned int minor = pick_minor(w);
+	int fd = open(nodes[minor], O_RDWR);
+
+	w->n.opens++;
+	if (fd < 0) {
+		w->n.errors++;
+		violation("open %s: %s", nodes[minor], strerrorname_np(errno));
+		return;
+	}
+	w->files[w->nfiles++] = (struct open_file){ fd, minor, -1 };
+	/* Mostly straight to work; now and then a file with no channel. */
+	if (below(w, 8))
+		do_ioctl(w, &w->files[w->nfiles - 1]);
+}
+
+/* Without a channel, read and write fail with EINVAL. */
+static void expect_einval(struct worker *w, struct open_file *f, ssize_t ret,
+			  const char *call)
+{
+	w->n.einval++;
+	if (ret != -1 || errno != EINVAL) {
+		w->n.errors++;
+		violation("%s on %s without a channel: returned %zd (%s)", call,
+			  nodes[f->minor], ret,
+			  ret < 0 ? strerrorname_np(errno) : "no error");
+	}
+}
+
+static void do_write(struct worker *w, struct open_file *f, uint32_t seq)
+{
+	unsigned char msg[LEN + 100];
+	size_t len = MIN_MSG + below(w, LEN - MIN_MSG + 1), count = len;
+	ssize_t ret;
+
+	make_message(msg, len, opt.first_minor + f->minor,
+		     f->channel < 0 ? 0 : (unsigned int)f->channel, w->id, seq);
+	if (len == LEN && below(w, 2)) {
+		/* Past 128 bytes a write is cut: the stored message is whole. */
+		count = LEN + 1 + below(w, 99);
+		memset(msg + LEN, 0xee, count - LEN);
+	}
+	w->n.writes++;
+	errno = 0;
+	ret = write(f->fd, msg, count);
+	if (f->channel < 0) {
+		expect_einval(w, f, ret, "write");
+		return;
+	}
+	if (ret != (ssize_t)(count < LEN ? count : LEN)) {
+		w->n.errors++;
+		violation("write of %zu bytes to %s channel %d: returned %zd (%s)",
+			  count, nodes[f->minor], f->channel, ret,
+			  ret < 0 ? strerrorname_np(errno) : "short");
+	}
+}
+
+static void do_read(struct worker *w, struct open_file *f)
+{
+	unsigned char buf[LEN + GUARD];
+	size_t count = below(w, 4) ? sizeof(buf) : 1 + below(w, LEN - 1);
+	size_t want = count < LEN ? count : LEN, i;
+	const char *fault;
+	char dump[512];
+	ssize_t ret;
+
+	memset(buf, GUARD_BYTE, sizeof(buf));
+	w->n.reads++;
+	errno = 0;
+	ret = read(f->fd, buf, count);
+	if (f->channel < 0) {
+		expect_einval(w, f, ret, "read");
+		return;
+	}
+	if (ret != (ssize_t)want) {
+		w->n.errors++;
+		violation("read of %zu bytes from %s channel %d: returned %zd (%s)",
+			  count, nodes[f->minor], f->channel, ret,
+			  ret < 0 ? strerrorname_np(errno) : "short");
+		return;
+	}
+	for (i = want; i < sizeof(buf); i++) {
+		if (buf[i] != GUARD_BYTE) {
+			w->n.errors++;
+			violation("read of %zu bytes from %s wrote byte %zu",
+				  count, nodes[f->minor], i);
+			return;
+		}
+	}
+	if (want < LEN)		/* a prefix: nothing more to check */
+		return;
+	w->n.whole_reads++;
+	fault = message_fault(buf, opt.first_minor + f->minor,
+			      (unsigned int)f->channel);
+	if (fault) {
+		w->n.torn++;
+		hexdump(dump, sizeof(dump), buf, LEN);
+		violation("torn message from %s channel %d: %s:%s",
+			  nodes[f->minor], f->channel, fault, dump);
+	} else if (buf[0] == 0) {
+		w->n.zero_reads++;
+	} else if ((unsigned int)(buf[6] | buf[7] << 8) != w->id) {
+		w->n.foreign_reads++;
+	}
+}
+
+/*
+ * Wait until every worker of every process is here, then wake them all at
+ * once.  The last to come decides, for all, whether racing is over: a
+ * quarter of the time at most.  A worker that never comes (it died) breaks
+ * the barrier for good after a few seconds.  Returns whether to race on.
+ */
+static bool barrier(void)
+{
+	unsigned int gen = __atomic_load_n(&shared->generation, __ATOMIC_ACQUIRE);
+	struct timespec tick = { 0, 100 * 1000 * 1000 };
+	double give_up;
+
+	if (__atomic_load_n(&shared->barrier_broken, __ATOMIC_RELAXED))
+		return false;
+	if (__atomic_add_fetch(&shared->arrived, 1, __ATOMIC_ACQ_REL) ==
+	    shared->workers) {
+		__atomic_store_n(&shared->arrived, 0, __ATOMIC_RELAXED);
+		if (now() > race_until)
+			__atomic_store_n(&shared->racing_over, 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&shared->generation, gen + 1, __ATOMIC_RELEASE);
+		syscall(SYS_futex, &shared->generation, FUTEX_WAKE, INT_MAX,
+			NULL, NULL, 0);
+	} else {
+		give_up = now() + 5;
+		while (__atomic_load_n(&shared->generation, __ATOMIC_ACQUIRE) ==
+		       gen) {
+			if (__atomic_load_n(&shared->barrier_broken,
+					    __ATOMIC_RELAXED) || now() > give_up) {
+				__atomic_store_n(&shared->barrier_broken, 1,
+						 __ATOMIC_RELAXED);
+				return false;
+			}
+			syscall(SYS_futex, &shared->generation, FUTEX_WAIT, gen,
+				&tick, NULL, 0);
+		}
+	}
+	return !__atomic_load_n(&shared->racing_over, __ATOMIC_RELAXED);
+}
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	unsigned long op;
+	unsigned int i;
+	int fd;
+
+	/* Every worker opens each minor at the same moment: first opens race. */
+	for (i = 0; i < opt.minors + RACE_MINORS && barrier(); i++) {
+		fd = open(nodes[i], O_RDWR);
+		w->n.opens++;
+		if (fd < 0) {
+			w->n.errors++;
+			violation("first open of %s: %s", nodes[i],
+				  strerrorname_np(errno));
+			continue;
+		}
+		w->n.closes++;
+		close(fd);
+	}
+	/* Minors that all workers opened together: the same for each. */
+	if (w->id == 0)
+		shared->raced = i;
+
+	for (op = 0; (op & 63) || now() < until; op++) {
+		struct open_file *f;
+		unsigned int dice = below(w, 100);
+
+		if (w->nfiles == 0 || (dice < 4 && w->nfiles < MAX_FDS)) {
+			do_open(w);
+			continue;
+		}
+		if (dice < 8) {
+			do_close(w);
+			continue;
+		}
+		f = &w->files[below(w, (unsigned int)w->nfiles)];
+		if (dice < 20)
+			do_ioctl(w, f);
+		else if (dice < 55)
+			do_write(w, f, (uint32_t)op);
+		else
+			do_read(w, f);
+	}
+	while (w->nfiles)
+		do_close(w);
+	return NULL;
+}
+
+static void add_counts(const struct counts *n)
+{
+#define ADD(field) __atomic_add_fetch(&shared->n.field, n->field, __ATOMIC_RELAXED)
+	ADD(opens);
+	ADD(closes);
+	ADD(ioctls);
+	ADD(writes);
+	ADD(reads);
+	ADD(whole_reads);
+	ADD(zero_reads);
+	ADD(foreign_reads);
+	ADD(einval);
+	ADD(torn);
+	ADD(errors);
+#undef ADD
+}
+
+static void run_process(unsigned int process, int cpu, int go)
+{
+	struct worker workers[MAX_THREADS];
+	pthread_t threads[MAX_THREADS];
+	cpu_set_t set;
+	unsigned int t;
+	char c;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+	/* All processes start at once, when the parent closes the pipe. */
+	if (read(go, &c, 1) != 0)
+		_exit(1);
+	for (t = 0; t < opt.threads; t++) {
+		workers[t] = (struct worker){
+			.id = process * MAX_THREADS + t,
+			.rng = ((uint64_t)getpid() << 32 | t) * 0x9e3779b97f4a7c15ULL | 1,
+		};
+		if (pthread_create(&threads[t], NULL, work, &workers[t]) != 0)
+			_exit(1);
+	}
+	for (t = 0; t < opt.threads; t++) {
+		pthread_join(threads[t], NULL);
+		add_counts(&workers[t].n);
+	}
+	_exit(0);
+}
+
+/*
+ * Slots in use in the module's slab cache, or -1 if it cannot be told.
+ * Shrinking the cache first empties KASAN's quarantine of freed slots.
+ */
+static long slab_objects(void)
+{
+	long objects = -1;
+	int fd = open(SLAB_SHRINK, O_WRONLY);
+	FILE *f;
+
+	if (fd < 0)
+		return -1;
+	if (write(fd, "1", 1) != 1) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	f = fopen(SLAB_OBJECTS, "r");
+	if (f) {
+		if (fscanf(f, "%ld", &objects) != 1)
+			objects = -1;
+		fclose(f);
+	}
+	return objects;
+}
+
+static void make_nodes(void)
+{
+	struct stat st;
+	unsigned int i;
+
+	if (stat(PRIMARY_NODE, &st) < 0 || !S_ISCHR(st.st_mode)) {
+		printf("# stress: %s is not a character device\n", PRIMARY_NODE);
+		exit(1);
+	}
+	if (mkdir(NODE_DIR, 0700) < 0 && errno != EEXIST) {
+		printf("# stress: mkdir %s: %s\n", NODE_DIR, strerror(errno));
+		exit(1);
+	}
+	nodes = calloc(opt.minors + RACE_MINORS, sizeof(*nodes));
+	if (!nodes)
+		abort();
+	for (i = 0; i < opt.minors + RACE_MINORS; i++) {
+		unsigned int minor = opt.first_minor + i;
+
+		if (asprintf(&nodes[i], NODE_DIR "/m%u", minor) < 0)
+			abort();
+		if (mknod(nodes[i], S_IFCHR | 0600,
+			  makedev(major(st.st_rdev), minor)) < 0 &&
+		    errno != EEXIST) {
+			printf("# stress: mknod %s: %s\n", nodes[i],
+			       strerror(errno));
+			exit(1);
+		}
+	}
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: stress [--seconds S] [--minors N] "
+		"[--first-minor M] [--processes-per-cpu P] [--threads T]\n");
+	exit(2);
+}
+
+static unsigned long number(const char *s, unsigned long min, unsigned long max)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		usage();
+	return v;
+}
+
+static void parse(int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "seconds", required_argument, NULL, 's' },
+		{ "minors", required_argument, NULL, 'n' },
+		{ "first-minor", required_argument, NULL, 'm' },
+		{ "processes-per-cpu", required_argument, NULL, 'p' },
+		{ "threads", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
+		switch (c) {
+		case 's': opt.seconds = (double)number(optarg, 1, 3600); break;
+		case 'n': opt.minors = (unsigned int)number(optarg, 1, 4096); break;
+		case 'm': opt.first_minor = (unsigned int)number(optarg, 0, MAX_MINOR); break;
+		case 'p': opt.per_cpu = (unsigned int)number(optarg, 1, 16); break;
+		case 't': opt.threads = (unsigned int)number(optarg, 1, MAX_THREADS); break;
+		default: usage();
+		}
+	}
+	if (optind != argc ||
+	    opt.first_minor + opt.minors + RACE_MINORS - 1 > MAX_MINOR)
+		usage();
+}
+
+int main(int argc, char **argv)
+{
+	long cpus, before, after;
+	unsigned int p, processes;
+	struct counts *n;
+	int go[2], status, bad_exit = 0;
+	bool failed;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	parse(argc, argv);
+	make_nodes();
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	if (cpus < 1)
+		cpus = 1;
+	processes = opt.per_cpu * (unsigned int)cpus;
+	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (shared == MAP_FAILED || pipe(go) < 0) {
+		printf("# stress: %s\n", strerror(errno));
+		return 1;
+	}
+
+	shared->workers = processes * opt.threads;
+	before = slab_objects();
+	until = now() + opt.seconds;
+	race_until = now() + opt.seconds / 4;
+	for (p = 0; p < processes; p++) {
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			printf("# stress: fork: %s\n", strerror(errno));
+			return 1;
+		}
+		if (pid == 0) {
+			close(go[1]);
+			run_process(p, (int)(p % (unsigned int)cpus), go[0]);
+		}
+	}
+	close(go[0]);
+	close(go[1]);
+	for (p = 0; p < processes; p++)
+		if (wait(&status) < 0 || !WIFEXITED(status) ||
+		    WEXITSTATUS(status) != 0)
+			bad_exit++;
+	after = slab_objects();
+
+	n = &shared->n;
+	printf("# stress: %u processes x %u threads on %ld CPUs, racing "
+	       "first opens of %u minors from %u, then traffic on minors "
+	       "%u-%u until %.0f s: %lu operations (%lu opens, %lu closes, "
+	       "%lu ioctls, %lu writes, %lu reads; %lu whole messages read: "
+	       "%lu of another writer, %lu empty; %lu calls without a "
+	       "channel)\n", processes, opt.threads, cpus, shared->raced,
+	       opt.first_minor, opt.first_minor,
+	       opt.first_minor + opt.minors - 1, opt.seconds,
+	       n->opens + n->closes + n->ioctls + n->writes + n->reads,
+	       n->opens, n->closes, n->ioctls, n->writes, n->reads,
+	       n->whole_reads, n->foreign_reads, n->zero_reads, n->einval);
+	printf("# stress: violations: %lu torn messages, %lu wrong results, "
+	       "%d workers died\n", n->torn, n->errors, bad_exit);
+	if (shared->first_violation)
+		printf("# stress: first violation: %s\n", shared->violation);
+	failed = n->torn || n->errors || bad_exit;
+
+	if (shared->barrier_broken)
+		printf("# stress: a worker never reached the start of a racing "
+		       "first open\n");
+	if (before >= 0 && after >= 0) {
+		printf("# stress: slots allocated: %ld before, %ld after\n",
+		       before, after);
+		/* Racing first opens must leave one slot per minor, at most. */
+		if (after - before > (long)(opt.minors + RACE_MINORS)) {
+			printf("# stress: %ld new slots for %u minors: racing "
+			       "first opens leaked slots\n", after - before,
+			       opt.minors + RACE_MINORS);
+			failed = true;
+		}
+	}
+	if (!failed && n->foreign_reads == 0) {
+		printf("# stress: no read saw another writer's message: the "
+		       "run did not exercise concurrency\n");
+		failed = true;
+	}
+	return failed;
+}
