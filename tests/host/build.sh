@@ -30,7 +30,8 @@ kbuild() {
 		dir=$tmp/$name
 		seen=$dir
 	fi
-	if [ ! -f "${GUEST_ROOT:-}${KDIR:-/nonexistent}/Makefile" ]; then
+	# In a root, the tree's path is a link that only resolves in there.
+	if ! ${GUEST_ROOT:+chroot "$GUEST_ROOT"} test -f "${KDIR:-/nonexistent}/Makefile"; then
 		echo "SKIP no kernel build tree in KDIR='${KDIR:-}'"
 		return "$KTAP_SKIP"
 	fi
