@@ -30,4 +30,13 @@
 #define SLAB_NO_MERGE	0
 #endif
 
+/*
+ * __uninitialized keeps CONFIG_INIT_STACK_ALL_ZERO from zeroing a buffer
+ * that the code fills completely before reading it.  Compilers without the
+ * attribute, and kernels that do not name it, zero it.
+ */
+#ifndef __uninitialized
+#define __uninitialized
+#endif
+
 #endif /* MSGSLOT_COMPAT_H */
