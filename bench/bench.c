@@ -17,16 +17,22 @@
  *     the single calls they are made of;
  *   - thread scaling from 1 to the CPU count: readers each on its own minor,
  *     readers all on one channel of one slot, and all on that channel with
- *     one write in every four calls;
+ *     one write in every four calls; and, as a control that shares nothing,
+ *     readers of /dev/zero, which shows how far the machine lets any
+ *     system call scale;
  *   - memory per slot: the growth of the kernel's slab memory while the
  *     slots from 1,000 to SLOTS are allocated;
  *   - open + close with SLOTS slots allocated.
  *
- * Every figure is the median of RUNS runs (default 9) of about MILLISECONDS
- * (default 100) each.  The output is a table, then the same figures as
- * JSON between the lines msgslot-bench-json-begin and msgslot-bench-json-end,
- * then gnuplot data between msgslot-bench-data-begin and
- * msgslot-bench-data-end (bench/run cuts them out).  Under software
+ * Every figure is the median of RUNS runs (default 11) of about MILLISECONDS
+ * (default 100; twice that for the thread scaling) each.  The runs of the
+ * workloads compared with each other are interleaved, and a ratio is the
+ * median of the ratios of runs made back to back, so that other load on the
+ * machine skews them less; open + close is compared across slot counts
+ * relative to /dev/null's, measured alongside.  The output is a table, then
+ * the same figures as JSON between the lines msgslot-bench-json-begin and
+ * msgslot-bench-json-end, then gnuplot data between msgslot-bench-data-begin
+ * and msgslot-bench-data-end (bench/run cuts them out).  Under software
  * emulation only the ratios mean anything.  Exit status: 0 when every
  * workload ran (whether or not the goals were met), 1 on an error, 2 on a
  * usage error.
@@ -65,7 +71,7 @@
 /* ---- options and the device ---------------------------------------- */
 
 static const char *device = "/dev/msgslot0";
-static int runs = 9;
+static int runs = 11;
 static long run_ms = 100;
 static long total_slots = 100000;
 static int max_threads;
@@ -217,10 +223,13 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static struct stat3 summarize(double *v, int n)
+/* Median, minimum and maximum of @n values, left in their order. */
+static struct stat3 summarize(const double *values, int n)
 {
+	double v[MAX_RUNS];
 	struct stat3 s;
 
+	memcpy(v, values, (size_t)n * sizeof(*v));
 	qsort(v, (size_t)n, sizeof(*v), cmp_double);
 	s.min = v[0];
 	s.max = v[n - 1];
@@ -345,9 +354,12 @@ struct workload {
  * any, so that a change in the machine's speed (other guests, the host's
  * load) touches all of them alike and their ratios stay fair.
  */
+/* The runs of the last measure_all(), ns per iteration, for paired ratios. */
+static double last_runs[8][MAX_RUNS];
+
 static void measure_all(const struct workload *w, int count)
 {
-	static double v[8][MAX_RUNS];
+	double (*v)[MAX_RUNS] = last_runs;
 	long n[8];
 	int i, r;
 
@@ -362,17 +374,36 @@ static void measure_all(const struct workload *w, int count)
 		*w[i].result = summarize(v[i], runs);
 }
 
+/*
+ * The median over the runs of a[r] / b[r], each pair measured back to back:
+ * steadier than a ratio of medians when the machine's speed drifts.
+ */
+static double paired_ratio(const double *a, const double *b)
+{
+	double v[MAX_RUNS];
+
+	for (int r = 0; r < runs; r++)
+		v[r] = a[r] / b[r];
+	return summarize(v, runs).median;
+}
+
 /* ---- thread scaling -------------------------------------------------- */
 
-enum scale_kind { SEPARATE, SHARED_READ, SHARED_MIXED, SCALE_KINDS };
+/*
+ * CONTROL shares nothing in any driver: it shows how far the machine itself
+ * (the vCPUs, the emulator, the host's other work) lets a system call scale.
+ */
+enum scale_kind { SEPARATE, SHARED_READ, SHARED_MIXED, CONTROL, SCALE_KINDS };
 
 static const char *const scale_names[SCALE_KINDS] = {
 	"separate-minors", "one-slot-readers", "one-slot-mixed",
+	"control-dev-zero",
 };
 static const char *const scale_titles[SCALE_KINDS] = {
 	"readers, each on its own minor",
 	"readers, all on one channel of one slot",
 	"one channel, each thread 3 reads : 1 write",
+	"control: readers of /dev/zero, own files",
 };
 
 struct worker {
@@ -403,8 +434,7 @@ static void *worker_main(void *arg)
 				got = write(w->fd, buf, LEN);
 			else
 				got = read(w->fd, buf, LEN);
-			check_io(got, w->mixed ? "msgslot read/write" :
-				 "msgslot read");
+			check_io(got, w->mixed ? "msgslot read/write" : "read");
 		}
 		ops += OPS_PER_CHECK;
 	}
@@ -412,7 +442,6 @@ static void *worker_main(void *arg)
 	w->ops = ops;
 	return NULL;
 }
-
 
 /* ---- memory ---------------------------------------------------------- */
 
@@ -485,8 +514,11 @@ static void slab_state(struct slab_state *s)
 {
 	long size;
 
-	/* Let RCU free what the node churn left behind. */
-	sleep_ms(300);
+	/*
+	 * Let RCU free the inodes the node churn left behind, and the
+	 * machine settle before the next figures.
+	 */
+	sleep_ms(1000);
 	s->slab_kb = meminfo_kb("Slab");
 	s->cache_slabs = read_number(SLAB_DIR "/slabs");
 	if (!slabinfo("radix_tree_node", &s->xa_objs, &size))
@@ -622,8 +654,8 @@ static void usage(FILE *f)
 	      "/dev/zero, with 128-byte messages.\n"
 	      "  -d DEVICE   the slot device (default $MSGSLOT_DEVICE, else "
 	      "/dev/msgslot0)\n"
-	      "  -r RUNS     runs per figure, the median is kept (default 9)\n"
-	      "  -m MS       length of one run (default 100)\n"
+	      "  -r RUNS     runs per figure, the median is kept (default 11)\n"
+	      "  -m MS       length of one run (default 100; threads: twice)\n"
 	      "  -s SLOTS    slots to allocate for the memory and open figures "
 	      "(default 100000)\n"
 	      "  -j THREADS  most threads for the scaling figures (default: "
@@ -681,16 +713,31 @@ static const char *const call_titles[CALLS] = {
 #define OPEN_LEVELS	3
 
 struct results {
+	/* Ratios are paired_ratio()s: medians of per-run ratios. */
 	struct stat3 rt[RTS];
+	double rt_vs_pipe[RTS], rt_vs_floor[RTS];
 	struct stat3 call[CALLS];
+	double call_vs_bare[CALLS];
 	int levels, threads[MAX_LEVELS];
-	struct stat3 scale[SCALE_KINDS][MAX_LEVELS];
+	struct stat3 scale[SCALE_KINDS][MAX_LEVELS];	/* calls per second */
+	double speedup[SCALE_KINDS][MAX_LEVELS];
 	long open_slots[OPEN_LEVELS];
 	struct stat3 open[OPEN_LEVELS], open_null[OPEN_LEVELS];
+	double open_vs_null[OPEN_LEVELS];	/* the device's over /dev/null's */
 	struct memory mem;
 };
 
 static struct results res;
+
+/*
+ * open + close with @level's slots against with 1 slot, each relative to
+ * /dev/null's open + close measured alongside: what the slots cost, without
+ * the drift of the machine's speed in the minutes between the two.
+ */
+static double open_vs_1_slot(int level)
+{
+	return res.open_vs_null[level] / res.open_vs_null[0];
+}
 
 static void measure_open(int level, long slots)
 {
@@ -705,6 +752,7 @@ static void measure_open(int level, long slots)
 		{ loop_open_close, &dev, &res.open[level] },
 		{ loop_open_close, &null, &res.open_null[level] },
 	}, 2);
+	res.open_vs_null[level] = paired_ratio(last_runs[0], last_runs[1]);
 	unpin();
 }
 
@@ -746,6 +794,12 @@ static void measure_round_trips(void)
 		{ loop_unix, &sock, &res.rt[RT_UNIX] },
 		{ loop_write_read, &floor_c, &res.rt[RT_FLOOR] },
 	}, RTS);
+	for (int i = 0; i < RTS; i++) {
+		res.rt_vs_pipe[i] = paired_ratio(last_runs[i],
+						 last_runs[RT_PIPE]);
+		res.rt_vs_floor[i] = paired_ratio(last_runs[i],
+						  last_runs[RT_FLOOR]);
+	}
 	measure_all((struct workload[]){
 		{ loop_write, &slot, &res.call[CALL_MS_WRITE] },
 		{ loop_read, &slot, &res.call[CALL_MS_READ] },
@@ -753,6 +807,9 @@ static void measure_round_trips(void)
 		{ loop_read, &zero, &res.call[CALL_ZERO] },
 		{ loop_getppid, &slot, &res.call[CALL_GETPPID] },
 	}, CALLS);
+	for (int i = 0; i < CALLS; i++)
+		res.call_vs_bare[i] = paired_ratio(last_runs[i],
+						   last_runs[CALL_GETPPID]);
 	unpin();
 
 	close(slot.a);
@@ -765,7 +822,7 @@ static void measure_round_trips(void)
 	close(floor_c.b);
 }
 
-/* Calls per second of @nthreads threads of @kind, in one run of @run_ms. */
+/* Calls per second of @nthreads threads of @kind, in one run of 2 @run_ms. */
 static double run_threads(enum scale_kind kind, int nthreads)
 {
 	static struct worker w[MAX_THREADS];
@@ -775,10 +832,16 @@ static double run_threads(enum scale_kind kind, int nthreads)
 
 	memset(msg, 'm', sizeof(msg));
 	for (i = 0; i < nthreads; i++) {
-		/* Minor 1 is the shared slot; 2 .. are one per thread. */
-		w[i].fd = open_channel(node(kind == SEPARATE ? 2 + i : 1), 0);
 		w[i].cpu = cpus[i % ncpus];
 		w[i].mixed = kind == SHARED_MIXED;
+		if (kind == CONTROL) {
+			w[i].fd = open("/dev/zero", O_RDONLY);
+			if (w[i].fd < 0)
+				die("open /dev/zero: %s", strerror(errno));
+			continue;
+		}
+		/* Minor 1 is the shared slot; 2 .. are one per thread. */
+		w[i].fd = open_channel(node(kind == SEPARATE ? 2 + i : 1), 0);
 		check_io(write(w[i].fd, msg, LEN), "msgslot write");
 	}
 	atomic_store(&stop_flag, 0);
@@ -789,7 +852,7 @@ static double run_threads(enum scale_kind kind, int nthreads)
 			die("pthread_create: %s", strerror(err));
 	}
 	pthread_barrier_wait(&start_barrier);
-	sleep_ms(run_ms);
+	sleep_ms(2 * run_ms);
 	atomic_store(&stop_flag, 1);
 	for (i = 0; i < nthreads; i++) {
 		pthread_join(w[i].tid, NULL);
@@ -826,8 +889,10 @@ static void measure_scaling(void)
 					v[k][n][r] = rate;
 			}
 	for (k = 0; k < SCALE_KINDS; k++)
-		for (n = 0; n < res.levels; n++)
+		for (n = 0; n < res.levels; n++) {
+			res.speedup[k][n] = paired_ratio(v[k][n], v[k][0]);
 			res.scale[k][n] = summarize(v[k][n], runs);
+		}
 }
 
 /* ---- goals ----------------------------------------------------------- */
@@ -852,30 +917,26 @@ static int scale_level(int threads)
 
 static void evaluate_goals(void)
 {
-	double rt = res.rt[RT_MSGSLOT].median;
 	int two = scale_level(2);
 
 	goals[0] = (struct goal){ "rt-vs-pipe",
 		"msgslot round trip faster than the pipe's by",
-		res.rt[RT_PIPE].median / rt, 1.5, true, "x" };
+		1 / res.rt_vs_pipe[RT_MSGSLOT], 1.5, true, "x" };
 	goals[1] = (struct goal){ "rt-vs-floor",
 		"msgslot round trip within the floor's",
-		rt / res.rt[RT_FLOOR].median, 1.3, false, "x" };
+		res.rt_vs_floor[RT_MSGSLOT], 1.3, false, "x" };
 	goals[2] = (struct goal){ "memory-per-slot",
 		"memory per slot, allocator and XArray included",
 		res.mem.per_slot, 640, false, " bytes" };
 	goals[3] = (struct goal){ "open-at-scale",
 		"open + close with the most slots, vs with 1 slot",
-		res.open[OPEN_LEVELS - 1].median / res.open[0].median, 1.2,
-		false, "x" };
+		open_vs_1_slot(OPEN_LEVELS - 1), 1.2, false, "x" };
 	goals[4] = (struct goal){ "scale-separate",
 		"readers on separate minors, 2 threads vs 1",
-		two < 0 ? NAN : res.scale[SEPARATE][two].median /
-				res.scale[SEPARATE][0].median, 1.6, true, "x" };
+		two < 0 ? NAN : res.speedup[SEPARATE][two], 1.6, true, "x" };
 	goals[5] = (struct goal){ "scale-one-slot",
 		"readers on one slot, 2 threads vs 1 (no collapse)",
-		two < 0 ? NAN : res.scale[SHARED_READ][two].median /
-				res.scale[SHARED_READ][0].median, 1.0, true,
+		two < 0 ? NAN : res.speedup[SHARED_READ][two], 1.0, true,
 		"x" };
 }
 
@@ -908,25 +969,25 @@ static char model[256];
 
 static void print_table(void)
 {
-	double pipe_ns = res.rt[RT_PIPE].median;
-	double floor_ns = res.rt[RT_FLOOR].median;
-	double one;
+	char num[32], num2[32];
 	int i, n, k;
 
 	printf("msgslot-bench-table-begin\n");
 	printf("msgslot benchmark: 128-byte messages; each figure the median "
-	       "of %d runs of ~%ld ms\n", runs, run_ms);
+	       "of %d runs of ~%ld ms (threads ~%ld)\n", runs, run_ms,
+	       2 * run_ms);
 	printf("kernel %s %s, %d CPUs (%s), device %s (major %u)\n",
 	       uts.release, uts.machine, ncpus, model, device, dev_major);
-	printf("Under software emulation (QEMU TCG) only the ratios mean "
-	       "anything.\n\n");
+	printf("Runs of all the workloads of a section are interleaved; a ratio "
+	       "is the median of\nthe ratios of runs made back to back.  Under "
+	       "software emulation (QEMU TCG)\nonly the ratios mean anything.\n\n");
 
 	printf("%-44s %10s %9s %9s\n", "Round trip, one thread", "ns",
 	       "vs pipe", "vs floor");
 	for (i = 0; i < RTS; i++)
 		printf("  %-42s %10.0f %8.2fx %8.2fx\n", rt_titles[i],
-		       res.rt[i].median, res.rt[i].median / pipe_ns,
-		       res.rt[i].median / floor_ns);
+		       res.rt[i].median, res.rt_vs_pipe[i],
+		       res.rt_vs_floor[i]);
 	printf("  (vs: time relative to the pipe's and to the floor's; "
 	       "below 1 is faster)\n\n");
 
@@ -934,8 +995,7 @@ static void print_table(void)
 	       "vs bare");
 	for (i = 0; i < CALLS; i++)
 		printf("  %-42s %10.0f %8.2fx\n", call_titles[i],
-		       res.call[i].median,
-		       res.call[i].median / res.call[CALL_GETPPID].median);
+		       res.call[i].median, res.call_vs_bare[i]);
 	printf("\n");
 
 	printf("Thread scaling, 128-byte calls per second (k/s) and speedup "
@@ -945,32 +1005,34 @@ static void print_table(void)
 		printf(" %17d", res.threads[n]);
 	printf("\n");
 	for (k = 0; k < SCALE_KINDS; k++) {
-		one = res.scale[k][0].median;
 		printf("  %-44s", scale_titles[k]);
 		for (n = 0; n < res.levels; n++)
 			printf(" %9.0f (%4.2fx)", res.scale[k][n].median / 1e3,
-			       res.scale[k][n].median / one);
+			       res.speedup[k][n]);
 		printf("\n");
 	}
 	printf("\n");
 
-	printf("%-44s %10s %9s %17s\n", "open + close of the device",
-	       "ns", "vs 1 slot", "/dev/null control");
+	printf("%-44s %10s %12s %9s %9s\n", "open + close of the device",
+	       "ns", "/dev/null ns", "vs 1 slot", "(raw)");
 	for (i = 0; i < OPEN_LEVELS; i++) {
-		char level[64], num[32];
+		char level[64];
 
 		snprintf(level, sizeof(level), "with %s slot%s allocated",
 			 grouped(num, sizeof(num), res.open_slots[i]),
 			 res.open_slots[i] == 1 ? "" : "s");
-		printf("  %-42s %10.0f %8.2fx %16.2fx\n", level,
-		       res.open[i].median,
-		       res.open[i].median / res.open[0].median,
-		       res.open_null[i].median / res.open_null[0].median);
+		printf("  %-42s %10.0f %12.0f %8.2fx %8.2fx\n", level,
+		       res.open[i].median, res.open_null[i].median,
+		       open_vs_1_slot(i),
+		       res.open[i].median / res.open[0].median);
 	}
-	printf("\n");
+	printf("  (vs 1 slot: each relative to /dev/null's open + close "
+	       "measured alongside;\n  raw: the plain ratio, which the "
+	       "machine's drift between the sections skews)\n\n");
 
-	printf("Memory per slot, %ld slots allocated (%lu in all)\n",
-	       res.mem.slots, allocated);
+	printf("Memory per slot, %s slots allocated (%s in all)\n",
+	       grouped(num, sizeof(num), res.mem.slots),
+	       grouped(num2, sizeof(num2), (long)allocated));
 	printf("  %-42s %10.1f bytes\n", "growth of Slab: in /proc/meminfo",
 	       res.mem.per_slot);
 	if (res.mem.cache_per_slot >= 0)
@@ -993,6 +1055,11 @@ static void print_table(void)
 		       goal_status(&goals[i]), goals[i].text, goals[i].value,
 		       goals[i].unit, goals[i].at_least ? ">=" : "<=",
 		       goals[i].limit, goals[i].unit);
+	n = scale_level(2);
+	if (n >= 0)
+		printf("  (2 threads vs 1 of the control, which shares nothing: "
+		       "%.2fx; no driver\n  scales past what the machine "
+		       "gives a system call)\n", res.speedup[CONTROL][n]);
 	printf("msgslot-bench-table-end\n");
 }
 
@@ -1027,15 +1094,17 @@ static void print_json(FILE *f)
 		fprintf(f, "    {\"name\": \"%s\", ", rt_names[i]);
 		json_stat(f, "ns", res.rt[i]);
 		fprintf(f, ", \"vs_pipe\": ");
-		json_num(f, res.rt[i].median / res.rt[RT_PIPE].median);
+		json_num(f, res.rt_vs_pipe[i]);
 		fprintf(f, ", \"vs_floor\": ");
-		json_num(f, res.rt[i].median / res.rt[RT_FLOOR].median);
+		json_num(f, res.rt_vs_floor[i]);
 		fprintf(f, "}%s\n", i + 1 < RTS ? "," : "");
 	}
 	fprintf(f, "  ],\n  \"calls\": [\n");
 	for (i = 0; i < CALLS; i++) {
 		fprintf(f, "    {\"name\": \"%s\", ", call_names[i]);
 		json_stat(f, "ns", res.call[i]);
+		fprintf(f, ", \"vs_bare\": ");
+		json_num(f, res.call_vs_bare[i]);
 		fprintf(f, "}%s\n", i + 1 < CALLS ? "," : "");
 	}
 	fprintf(f, "  ],\n  \"scaling\": [\n");
@@ -1046,8 +1115,7 @@ static void print_json(FILE *f)
 			fprintf(f, "      {\"threads\": %d, ", res.threads[n]);
 			json_stat(f, "ops_per_s", res.scale[k][n]);
 			fprintf(f, ", \"speedup\": ");
-			json_num(f, res.scale[k][n].median /
-				    res.scale[k][0].median);
+			json_num(f, res.speedup[k][n]);
 			fprintf(f, "}%s\n", n + 1 < res.levels ? "," : "");
 		}
 		fprintf(f, "    ]}%s\n", k + 1 < SCALE_KINDS ? "," : "");
@@ -1057,6 +1125,8 @@ static void print_json(FILE *f)
 		fprintf(f, "    {\"slots\": %ld, ", res.open_slots[i]);
 		json_stat(f, "ns", res.open[i]);
 		fprintf(f, ", \"vs_1_slot\": ");
+		json_num(f, open_vs_1_slot(i));
+		fprintf(f, ", \"vs_1_slot_raw\": ");
 		json_num(f, res.open[i].median / res.open[0].median);
 		fprintf(f, ", \"devnull_ns\": ");
 		json_num(f, res.open_null[i].median);
@@ -1112,8 +1182,7 @@ static void print_data(FILE *f)
 	for (i = 0; i < RTS; i++)
 		fprintf(f, "\"%s\" %.1f %.4f %.4f\n", labels[i],
 			res.rt[i].median,
-			res.rt[i].median / res.rt[RT_FLOOR].median,
-			res.rt[i].median / res.rt[RT_PIPE].median);
+			res.rt_vs_floor[i], res.rt_vs_pipe[i]);
 	fprintf(f, "\n\n# scaling: threads");
 	for (k = 0; k < SCALE_KINDS; k++)
 		fprintf(f, " %s", scale_names[k]);
@@ -1121,8 +1190,7 @@ static void print_data(FILE *f)
 	for (n = 0; n < res.levels; n++) {
 		fprintf(f, "%d", res.threads[n]);
 		for (k = 0; k < SCALE_KINDS; k++)
-			fprintf(f, " %.4f", res.scale[k][n].median /
-					    res.scale[k][0].median);
+			fprintf(f, " %.4f", res.speedup[k][n]);
 		fprintf(f, "\n");
 	}
 	fprintf(f, "\n\n# open+close: label slots ns vs_1_slot\n");
@@ -1130,7 +1198,7 @@ static void print_data(FILE *f)
 		fprintf(f, "\"%s\" %ld %.1f %.4f\n",
 			grouped(buf, sizeof(buf), res.open_slots[i]),
 			res.open_slots[i], res.open[i].median,
-			res.open[i].median / res.open[0].median);
+			open_vs_1_slot(i));
 	fprintf(f, "\n\n# memory: bytes_per_slot payload_bytes slots\n");
 	fprintf(f, "%.1f %d %ld\n", res.mem.per_slot, MSGSLOT_CHANNELS * LEN,
 		res.mem.slots);
@@ -1163,7 +1231,7 @@ int main(int argc, char **argv)
 			run_ms = number_arg(optarg, 1, 60000);
 			break;
 		case 's':
-			total_slots = number_arg(optarg, 1000, MINOR_COUNT);
+			total_slots = number_arg(optarg, 2000, MINOR_COUNT);
 			break;
 		case 'j':
 			max_threads = (int)number_arg(optarg, 1, MAX_THREADS);

@@ -61,7 +61,9 @@ plot x with lines dt 2 lc rgb "#999999" notitle, \
      '' index 1 using 1:3 with linespoints lw 2 pt 5 lc rgb "#27ae60" \
 	title "readers, one slot", \
      '' index 1 using 1:4 with linespoints lw 2 pt 9 lc rgb "#e67e22" \
-	title "one slot, 1 write : 3 reads"
+	title "one slot, 1 write : 3 reads", \
+     '' index 1 using 1:5 with linespoints lw 1 pt 1 lc rgb "#7f8c8d" \
+	title "control: /dev/zero readers"
 unset xlabel
 set xtics autofreq
 set key top left
