@@ -90,11 +90,12 @@ $(STATIC)/msgslot32: msgslot.c module/message_slot.h VERSION
 	@mkdir -p $(@D)
 	$(CC) -m32 -static $(TOOL_FLAGS) $(CFLAGS) $(WARNINGS) -o $@ msgslot.c
 
-$(STATIC)/slot_test32: tests/guest/slot_test.c module/message_slot.h
+$(STATIC)/slot_test32: tests/guest/slot_test.c tests/guest/guest.h \
+		module/message_slot.h
 	@mkdir -p $(@D)
 	$(CC) -m32 -static -Imodule $(CFLAGS) $(WARNINGS) -o $@ $<
 
-$(STATIC)/%: %.c module/message_slot.h
+$(STATIC)/%: %.c tests/guest/guest.h module/message_slot.h
 	@mkdir -p $(@D)
 	$(CC) -static -pthread -Imodule $(CFLAGS) $(WARNINGS) -o $@ $<
 

@@ -41,9 +41,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "guest.h"
 #include "message_slot.h"
 
-#define PRIMARY_NODE	"/dev/msgslot0"
 #define NODE_DIR	"/tmp/fuzz"
 #define MAX_MINOR	((1U << 20) - 1)
 #define LEN		MSGSLOT_MSG_LEN
@@ -135,7 +135,7 @@ static struct {
 } n;
 
 /* splitmix64: the whole sequence follows from the seed. */
-static uint64_t next_random(void)
+static uint64_t random_u64(void)
 {
 	uint64_t z = (rng += 0x9e3779b97f4a7c15ULL);
 
@@ -146,7 +146,7 @@ static uint64_t next_random(void)
 
 static unsigned long below(unsigned long bound)
 {
-	return (unsigned long)(next_random() % bound);
+	return (unsigned long)(random_u64() % bound);
 }
 
 static bool one_in(unsigned long chance)
@@ -244,7 +244,7 @@ static struct outcome failure(int err)
 static void fill_random(unsigned char *p, size_t len)
 {
 	while (len--)
-		*p++ = (unsigned char)next_random();
+		*p++ = (unsigned char)random_u64();
 }
 
 static void setup_arena(void)
@@ -528,7 +528,7 @@ static void do_set_channel(void)
 	else if (dice < 75)
 		channel = CHANNELS + below(252);
 	else if (dice < 85)
-		channel = (unsigned long)next_random() | CHANNELS;
+		channel = (unsigned long)random_u64() | CHANNELS;
 	else if (dice < 92)
 		channel = 1UL << 32 | below(CHANNELS);	/* not cut to 32 bits */
 	else
@@ -563,13 +563,13 @@ static bool vfs_command(unsigned int cmd)
 static void do_other_ioctl(void)
 {
 	unsigned int cmd;
-	unsigned long arg = (unsigned long)next_random();
+	unsigned long arg = (unsigned long)random_u64();
 	int d;
 
 	do {
 		switch (below(4)) {
 		case 0:
-			cmd = (unsigned int)next_random();
+			cmd = (unsigned int)random_u64();
 			break;
 		case 1:		/* the driver's magic, another number */
 			cmd = _IOC((unsigned int)below(4), MSGSLOT_IOC_MAGIC,
@@ -644,7 +644,7 @@ static void do_write(void)
 
 		for (i = off; i < off + len; i++) {
 			if (layout[i / page] == RW) {
-				arena[i] = (unsigned char)next_random();
+				arena[i] = (unsigned char)random_u64();
 				shadow[i] = arena[i];
 			}
 		}
@@ -845,23 +845,14 @@ static void step(void)
 
 static void make_nodes(void)
 {
-	struct stat st;
+	unsigned int major = primary_major("fuzz");
 	size_t i;
 
-	if (stat(PRIMARY_NODE, &st) < 0 || !S_ISCHR(st.st_mode)) {
-		printf("# fuzz: %s is not a character device\n", PRIMARY_NODE);
-		exit(1);
-	}
-	if (mkdir(NODE_DIR, 0700) < 0 && errno != EEXIST)
-		broken("mkdir " NODE_DIR);
 	for (i = 0; i < NODES; i++) {
-		dev_t dev = makedev(major(st.st_rdev),
-				    opt.first_minor + node_table[i].minor);
-
 		snprintf(paths[i], sizeof(paths[i]), NODE_DIR "/%s-%u",
 			 node_table[i].name, opt.first_minor);
-		if (mknod(paths[i], S_IFCHR | 0600, dev) < 0 && errno != EEXIST)
-			broken(paths[i]);
+		make_node("fuzz", NODE_DIR, paths[i], major,
+			  opt.first_minor + node_table[i].minor);
 	}
 }
 
@@ -961,14 +952,6 @@ static void parse(int argc, char **argv)
 	if (!seeded && getrandom(&opt.seed, sizeof(opt.seed), 0) !=
 	    sizeof(opt.seed))
 		opt.seed = (uint64_t)time(NULL) ^ (uint64_t)getpid() << 32;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 int main(int argc, char **argv)

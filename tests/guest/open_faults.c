@@ -35,12 +35,10 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "guest.h"
 #include "message_slot.h"
 
-#define PRIMARY_NODE	"/dev/msgslot0"
 #define NODE_DIR	"/tmp/open_faults"
-#define SLAB_OBJECTS	"/sys/kernel/slab/message_slot/objects"
-#define SLAB_SHRINK	"/sys/kernel/slab/message_slot/shrink"
 #define SPACE		"/sys/kernel/debug/failslab/space"
 #define MAKE_IT_FAIL	"/proc/thread-self/make-it-fail"
 #define MAX_MINOR	((1U << 20) - 1)
@@ -67,31 +65,16 @@ static char *node(unsigned int minor)
 	static char path[64];
 
 	snprintf(path, sizeof(path), NODE_DIR "/m%u", minor);
-	if (mknod(path, S_IFCHR | 0600, makedev(major_number, minor)) < 0 &&
-	    errno != EEXIST)
-		FAIL("mknod %s: %s", path, strerror(errno));
+	make_node("open_faults", NODE_DIR, path, major_number, minor);
 	return path;
 }
 
-/* Slots in use; shrinking the cache first empties KASAN's quarantine. */
-static long slab_objects(void)
+static long slots_in_use(void)
 {
-	long objects = -1;
-	int fd = open(SLAB_SHRINK, O_WRONLY);
-	FILE *f;
+	long objects = slab_objects();
 
-	if (fd < 0 || write(fd, "1", 1) != 1)
-		FAIL("cannot shrink the cache: %s", strerror(errno));
-	close(fd);
-	f = fopen(SLAB_OBJECTS, "r");
-
-	if (f) {
-		if (fscanf(f, "%ld", &objects) != 1)
-			objects = -1;
-		fclose(f);
-	}
 	if (objects < 0)
-		FAIL("cannot read %s", SLAB_OBJECTS);
+		FAIL("cannot shrink or read %s", SLAB_OBJECTS);
 	return objects;
 }
 
@@ -152,10 +135,10 @@ static long sweep(bool new, unsigned long *enomem, unsigned long *opened)
 	for (space = 0; space <= MAX_SPACE && run < ENOUGH; space += STEP) {
 		unsigned int minor = new ? next_minor : first_minor;
 		char *path = node(minor);
-		long before = slab_objects(), after;
+		long before = slots_in_use(), after;
 		int fd = open_with_budget(path, space);
 
-		after = slab_objects();
+		after = slots_in_use();
 		if (fd == -ENOMEM) {
 			(*enomem)++;
 			last_failure = space;
@@ -181,7 +164,7 @@ static long sweep(bool new, unsigned long *enomem, unsigned long *opened)
 		}
 		if (new) {
 			check_new_slot(fd, path);
-			after = slab_objects();
+			after = slots_in_use();
 			if (after != before + 1)
 				FAIL("a new minor left %ld slots allocated, "
 				     "expected 1", after - before);
@@ -230,11 +213,7 @@ int main(int argc, char **argv)
 		       MAKE_IT_FAIL, strerror(errno));
 		return EXIT_SKIP;
 	}
-	if (stat(PRIMARY_NODE, &st) < 0 || !S_ISCHR(st.st_mode))
-		FAIL("%s is not a character device", PRIMARY_NODE);
-	major_number = major(st.st_rdev);
-	if (mkdir(NODE_DIR, 0700) < 0 && errno != EEXIST)
-		FAIL("mkdir %s: %s", NODE_DIR, strerror(errno));
+	major_number = primary_major("open_faults");
 
 	/* A slot with a message, before any failure. */
 	fd = open(node(first_minor), O_RDWR);

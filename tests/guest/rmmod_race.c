@@ -38,10 +38,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "guest.h"
 #include "message_slot.h"
 
 #define MODULE_NAME	"message_slot"
-#define PRIMARY_NODE	"/dev/msgslot0"
 #define NODE_DIR	"/tmp/rmmod_race"
 #define SLAB_DIR	"/sys/kernel/slab/message_slot"
 #define FIRST_MINOR	520000
@@ -67,23 +67,6 @@ static struct {
 } opt = { 8, 3, "/lib/message_slot.ko" };
 
 static struct shared *shared;
-static unsigned int major_number;
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static uint64_t next_random(uint64_t *state)
-{
-	*state ^= *state >> 12;
-	*state ^= *state << 25;
-	*state ^= *state >> 27;
-	return *state * 0x2545f4914f6cdd1dULL;
-}
 
 /* Sleep up to @max_us microseconds, or not at all. */
 static void pause_up_to(uint64_t *rng, unsigned int max_us)
@@ -208,30 +191,13 @@ static bool wait_for_node(void)
 
 static void make_nodes(void)
 {
-	struct stat st;
-	unsigned int i;
+	unsigned int i, major_number = primary_major("rmmod_race");
 	char path[64];
 
-	if (stat(PRIMARY_NODE, &st) < 0 || !S_ISCHR(st.st_mode)) {
-		printf("# rmmod_race: %s is not a character device\n",
-		       PRIMARY_NODE);
-		exit(1);
-	}
-	major_number = major(st.st_rdev);
-	if (mkdir(NODE_DIR, 0700) < 0 && errno != EEXIST) {
-		printf("# rmmod_race: mkdir %s: %s\n", NODE_DIR,
-		       strerror(errno));
-		exit(1);
-	}
 	for (i = 0; i < opt.users; i++) {
 		snprintf(path, sizeof(path), NODE_DIR "/m%u", FIRST_MINOR + i);
-		if (mknod(path, S_IFCHR | 0600,
-			  makedev(major_number, FIRST_MINOR + i)) < 0 &&
-		    errno != EEXIST) {
-			printf("# rmmod_race: mknod %s: %s\n", path,
-			       strerror(errno));
-			exit(1);
-		}
+		make_node("rmmod_race", NODE_DIR, path, major_number,
+			  FIRST_MINOR + i);
 	}
 }
 

@@ -30,13 +30,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "guest.h"
 #include "message_slot.h"
 
-#define PRIMARY_NODE	"/dev/msgslot0"
 #define NODE_DIR	"/tmp/slot_test"
 #define MINOR_COUNTER	NODE_DIR "/next-minor"
-#define SLAB_OBJECTS	"/sys/kernel/slab/message_slot/objects"
-#define SLAB_SHRINK	"/sys/kernel/slab/message_slot/shrink"
 #define MAX_MINOR	((1U << 20) - 1)
 #define EXIT_SKIP	4
 #define LEN		MSGSLOT_MSG_LEN
@@ -78,18 +76,6 @@ static void diag(int line, const char *fmt, ...)
 		       ret_ < 0 ? strerrorname_np(errno) : "no error");	\
 	} while (0)
 
-static unsigned int slot_major(void)
-{
-	struct stat st;
-
-	if (stat(PRIMARY_NODE, &st) < 0 || !S_ISCHR(st.st_mode)) {
-		printf("# %s: %s is not a character device\n", case_name,
-		       PRIMARY_NODE);
-		exit(1);
-	}
-	return major(st.st_rdev);
-}
-
 /* The path of a device node for @minor, made on first use. */
 static char *node(unsigned int minor, const char *tag)
 {
@@ -97,11 +83,7 @@ static char *node(unsigned int minor, const char *tag)
 
 	if (asprintf(&path, NODE_DIR "/%s%u", tag, minor) < 0)
 		abort();
-	if (mknod(path, S_IFCHR | 0600, makedev(slot_major(), minor)) < 0 &&
-	    errno != EEXIST) {
-		printf("# %s: mknod %s: %s\n", case_name, path, strerror(errno));
-		exit(1);
-	}
+	make_node(case_name, NODE_DIR, path, primary_major(case_name), minor);
 	return path;
 }
 
@@ -176,30 +158,6 @@ static int expect_message(int fd, const char *text, int line)
 static int write_text(int fd, const char *text)
 {
 	return (int)write(fd, text, strlen(text));
-}
-
-/*
- * Objects in use in the module's slab cache, or -1 if it cannot be told.
- * Shrinking the cache first drains KASAN's quarantine, where freed objects
- * would otherwise still count as in use.
- */
-static long slab_objects(void)
-{
-	long objects = -1;
-	FILE *f = fopen(SLAB_SHRINK, "w");
-
-	if (f) {
-		fputs("1\n", f);
-		fclose(f);
-	}
-	f = fopen(SLAB_OBJECTS, "r");
-
-	if (f) {
-		if (fscanf(f, "%ld", &objects) != 1)
-			objects = -1;
-		fclose(f);
-	}
-	return objects;
 }
 
 /*
@@ -607,14 +565,6 @@ static void pin_to_cpu(int cpu)
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
 	sched_setaffinity(0, sizeof(set), &set);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static void torn_writer(const char *path, int id, double until,

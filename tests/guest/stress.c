@@ -45,12 +45,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "guest.h"
 #include "message_slot.h"
 
-#define PRIMARY_NODE	"/dev/msgslot0"
 #define NODE_DIR	"/tmp/stress"
-#define SLAB_OBJECTS	"/sys/kernel/slab/message_slot/objects"
-#define SLAB_SHRINK	"/sys/kernel/slab/message_slot/shrink"
 #define MAX_MINOR	((1U << 20) - 1)
 #define LEN		MSGSLOT_MSG_LEN
 /* Header: length, channel, minor (4), writer (2), sequence (4); then body. */
@@ -109,23 +107,6 @@ struct worker {
 	int nfiles;
 	struct counts n;
 };
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* xorshift64*: fast, and good enough to pick operations and lengths. */
-static uint64_t next_random(uint64_t *state)
-{
-	*state ^= *state >> 12;
-	*state ^= *state << 25;
-	*state ^= *state >> 27;
-	return *state * 0x2545f4914f6cdd1dULL;
-}
 
 static unsigned int below(struct worker *w, unsigned int n)
 {
@@ -515,45 +496,10 @@ static void run_process(unsigned int process, int cpu, int go)
 	_exit(0);
 }
 
-/*
- * Slots in use in the module's slab cache, or -1 if it cannot be told.
- * Shrinking the cache first empties KASAN's quarantine of freed slots.
- */
-static long slab_objects(void)
-{
-	long objects = -1;
-	int fd = open(SLAB_SHRINK, O_WRONLY);
-	FILE *f;
-
-	if (fd < 0)
-		return -1;
-	if (write(fd, "1", 1) != 1) {
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	f = fopen(SLAB_OBJECTS, "r");
-	if (f) {
-		if (fscanf(f, "%ld", &objects) != 1)
-			objects = -1;
-		fclose(f);
-	}
-	return objects;
-}
-
 static void make_nodes(void)
 {
-	struct stat st;
-	unsigned int i;
+	unsigned int i, major = primary_major("stress");
 
-	if (stat(PRIMARY_NODE, &st) < 0 || !S_ISCHR(st.st_mode)) {
-		printf("# stress: %s is not a character device\n", PRIMARY_NODE);
-		exit(1);
-	}
-	if (mkdir(NODE_DIR, 0700) < 0 && errno != EEXIST) {
-		printf("# stress: mkdir %s: %s\n", NODE_DIR, strerror(errno));
-		exit(1);
-	}
 	nodes = calloc(opt.minors + RACE_MINORS, sizeof(*nodes));
 	if (!nodes)
 		abort();
@@ -562,13 +508,7 @@ static void make_nodes(void)
 
 		if (asprintf(&nodes[i], NODE_DIR "/m%u", minor) < 0)
 			abort();
-		if (mknod(nodes[i], S_IFCHR | 0600,
-			  makedev(major(st.st_rdev), minor)) < 0 &&
-		    errno != EEXIST) {
-			printf("# stress: mknod %s: %s\n", nodes[i],
-			       strerror(errno));
-			exit(1);
-		}
+		make_node("stress", NODE_DIR, nodes[i], major, minor);
 	}
 }
 
