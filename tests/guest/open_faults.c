@@ -190,7 +190,6 @@ int main(int argc, char **argv)
 	unsigned long new_enomem = 0, new_opened = 0;
 	long existing_limit, new_limit;
 	char got[LEN];
-	struct stat st;
 	char *end;
 	int c, fd;
 

@@ -3,9 +3,10 @@
 #
 # Everything builds without a warning: the module under W=1 and sparse
 # against the kernel tree in $KDIR (the guest's, from make check; inside the
-# lane's build root $GUEST_ROOT if it has one), the tool
-# and the test program with the project's warnings as errors, the uapi
-# header on its own in user space, and every shell script under shellcheck.
+# lane's build root $GUEST_ROOT if it has one), the tool and every program
+# of the guest (tests and benchmark) with the project's warnings as errors,
+# the uapi header on its own in user space, and every shell script clean
+# under shellcheck.
 set -u
 # shellcheck source=ktap.sh source-path=SCRIPTDIR disable=SC1091
 . "$(dirname "$0")/ktap.sh"
@@ -66,9 +67,15 @@ case_tool_builds_without_warnings() {
 		-o "$tmp/msgslot" "$top/msgslot.c"
 }
 
-case_test_program_builds_without_warnings() {
-	cc "${warnings[@]}" -I"$top/module" -o "$tmp/slot_test" \
-		"$top/tests/guest/slot_test.c"
+# Every program that runs in the guest: the tests and the benchmark.
+case_guest_programs_build_without_warnings() {
+	local src status=0
+
+	for src in "$top"/tests/guest/*.c "$top"/bench/*.c; do
+		cc "${warnings[@]}" -pthread -I"$top/module" \
+			-o "$tmp/$(basename "$src" .c)" "$src" || status=1
+	done
+	return "$status"
 }
 
 case_header_compiles_alone_in_user_space() {
@@ -94,9 +101,10 @@ case_shell_scripts_pass_shellcheck() {
 		guest/lane-root guest/kernel-version guest/mkinitramfs \
 		guest/build-module guest/dkms-build tests/guest/*.sh
 	shellcheck -s bash guest/run guest/debug-kernel tests/check \
-		tests/check-kernels tests/host/*.sh .ci/run completions/msgslot
+		tests/check-kernels tests/host/*.sh .ci/run completions/msgslot \
+		bench/run
 }
 
 ktap_main module_builds_clean_with_w1 module_is_sparse_clean \
-	tool_builds_without_warnings test_program_builds_without_warnings \
+	tool_builds_without_warnings guest_programs_build_without_warnings \
 	header_compiles_alone_in_user_space shell_scripts_pass_shellcheck
