@@ -32,11 +32,16 @@
 
 /*
  * __uninitialized keeps CONFIG_INIT_STACK_ALL_ZERO from zeroing a buffer
- * that the code fills completely before reading it.  Compilers without the
- * attribute, and kernels that do not name it, zero it.
+ * that the code fills completely before reading it.  Where the kernel does
+ * not name it, use the compiler's attribute if it has one; without that,
+ * such a kernel zeroes the buffer, which is only slower.
  */
 #ifndef __uninitialized
+#if __has_attribute(__uninitialized__)
+#define __uninitialized	__attribute__((__uninitialized__))
+#else
 #define __uninitialized
+#endif
 #endif
 
 #endif /* MSGSLOT_COMPAT_H */

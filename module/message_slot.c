@@ -139,8 +139,8 @@ static ssize_t msgslot_read(struct file *file, char __user *buf, size_t count,
 	count = min_t(size_t, count, MSGSLOT_MSG_LEN);
 	/*
 	 * Snapshot first: copy_to_user() may fault and sleep.  The snapshot is
-	 * always the whole message, a copy of fixed size that the compiler
-	 * makes a few moves, with no call to memcpy(); the buffer is not
+	 * always the whole message, a copy of fixed size that the compiler can
+	 * make a few moves rather than a call to memcpy(); the buffer is not
 	 * zeroed beforehand.
 	 */
 	seq = read_seqbegin(&ch->lock);
