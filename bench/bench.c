@@ -348,22 +348,25 @@ struct workload {
 	struct stat3 *result;	/* nanoseconds per iteration */
 };
 
+/* The most workloads measure_all() compares at once. */
+#define MAX_WORKLOADS	8
+
+/* The runs of the last measure_all(), ns per iteration, for paired ratios. */
+static double last_runs[MAX_WORKLOADS][MAX_RUNS];
+
 /*
  * Measure @count workloads, each the median of @runs runs of about @run_ms.
  * The runs are interleaved, run r of every workload before run r + 1 of
  * any, so that a change in the machine's speed (other guests, the host's
  * load) touches all of them alike and their ratios stay fair.
  */
-/* The runs of the last measure_all(), ns per iteration, for paired ratios. */
-static double last_runs[8][MAX_RUNS];
-
 static void measure_all(const struct workload *w, int count)
 {
 	double (*v)[MAX_RUNS] = last_runs;
-	long n[8];
+	long n[MAX_WORKLOADS];
 	int i, r;
 
-	if (count > 8)
+	if (count > MAX_WORKLOADS)
 		die("internal: %d workloads", count);
 	for (i = 0; i < count; i++)
 		n[i] = calibrate(w[i].fn, w[i].c);
