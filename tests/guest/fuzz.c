@@ -900,12 +900,9 @@ static void usage(void)
 
 static uint64_t number(const char *s, uint64_t max)
 {
-	unsigned long long v;
-	char *end;
+	uint64_t v;
 
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || *end || *s == '-' || v > max)
+	if (!parse_number(s, 0, max, &v))
 		usage();
 	return v;
 }

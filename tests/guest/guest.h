@@ -8,8 +8,10 @@
 #ifndef MSGSLOT_GUEST_H
 #define MSGSLOT_GUEST_H
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +27,26 @@
 /* The module's own slab cache: one object a slot. */
 #define SLAB_OBJECTS	"/sys/kernel/slab/message_slot/objects"
 #define SLAB_SHRINK	"/sys/kernel/slab/message_slot/shrink"
+
+/*
+ * The decimal number @s, if it is one from @min to @max: then true, with the
+ * number in *@value.  No sign, no blanks, nothing after the digits.
+ */
+static inline bool parse_number(const char *s, uint64_t min, uint64_t max,
+				uint64_t *value)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return false;
+	*value = v;
+	return true;
+}
 
 /* Seconds on the monotonic clock. */
 static inline double now(void)

@@ -190,16 +190,16 @@ int main(int argc, char **argv)
 	unsigned long new_enomem = 0, new_opened = 0;
 	long existing_limit, new_limit;
 	char got[LEN];
-	char *end;
+	uint64_t minor;
 	int c, fd;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
 		if (c != 'm')
 			return 2;
-		first_minor = (unsigned int)strtoul(optarg, &end, 10);
-		if (*end || first_minor > MAX_MINOR - 65536)
+		if (!parse_number(optarg, 0, MAX_MINOR - 65536, &minor))
 			return 2;
+		first_minor = (unsigned int)minor;
 	}
 	if (optind != argc)
 		return 2;

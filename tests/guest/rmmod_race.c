@@ -216,6 +216,7 @@ static void parse(int argc, char **argv)
 		{ "module", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 },
 	};
+	uint64_t users;
 	char *end;
 	int c;
 
@@ -227,9 +228,9 @@ static void parse(int argc, char **argv)
 				usage();
 			break;
 		case 'u':
-			opt.users = (unsigned int)strtoul(optarg, &end, 10);
-			if (*end || opt.users < 1 || opt.users > MAX_USERS)
+			if (!parse_number(optarg, 1, MAX_USERS, &users))
 				usage();
+			opt.users = (unsigned int)users;
 			break;
 		case 'm':
 			opt.module = optarg;

@@ -521,14 +521,11 @@ static void usage(void)
 
 static unsigned long number(const char *s, unsigned long min, unsigned long max)
 {
-	char *end;
-	unsigned long v;
+	uint64_t v;
 
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
+	if (!parse_number(s, min, max, &v))
 		usage();
-	return v;
+	return (unsigned long)v;
 }
 
 static void parse(int argc, char **argv)
