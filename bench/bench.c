@@ -65,7 +65,8 @@
 #define MINOR_COUNT	(1U << 20)	/* minors per major: MINORMASK + 1 */
 #define MAX_RUNS	51
 #define MAX_THREADS	256
-#define MAX_LEVELS	16		/* thread counts measured */
+/* Thread counts measured: the powers of 2 up to MAX_THREADS, and one more. */
+#define MAX_LEVELS	10
 #define OPS_PER_CHECK	16		/* thread loop: calls between stop checks */
 
 /* ---- options and the device ---------------------------------------- */
@@ -398,15 +399,22 @@ static double paired_ratio(const double *a, const double *b)
  */
 enum scale_kind { SEPARATE, SHARED_READ, SHARED_MIXED, CONTROL, SCALE_KINDS };
 
-static const char *const scale_names[SCALE_KINDS] = {
-	"separate-minors", "one-slot-readers", "one-slot-mixed",
-	"control-dev-zero",
+/*
+ * What a workload is called: its name in the JSON, its title in the table
+ * and, for the round trips, its label in the plot.
+ */
+struct label {
+	const char *name, *title, *plot;
 };
-static const char *const scale_titles[SCALE_KINDS] = {
-	"readers, each on its own minor",
-	"readers, all on one channel of one slot",
-	"one channel, each thread 3 reads : 1 write",
-	"control: readers of /dev/zero, own files",
+
+static const struct label scale_label[SCALE_KINDS] = {
+	[SEPARATE] = { "separate-minors", "readers, each on its own minor" },
+	[SHARED_READ] = { "one-slot-readers",
+			  "readers, all on one channel of one slot" },
+	[SHARED_MIXED] = { "one-slot-mixed",
+			   "one channel, each thread 3 reads : 1 write" },
+	[CONTROL] = { "control-dev-zero",
+		      "control: readers of /dev/zero, own files" },
 };
 
 struct worker {
@@ -482,7 +490,10 @@ static long read_number(const char *path)
 	return n;
 }
 
-/* Objects in use and their size in /proc/slabinfo for cache @name. */
+/*
+ * Objects in the slabs of cache @name, in use or not, and their size, from
+ * /proc/slabinfo.
+ */
 static bool slabinfo(const char *name, long *num_objs, long *objsize)
 {
 	char line[512], cache[128];
@@ -511,12 +522,11 @@ struct slab_state {
 	long slab_kb;		/* Slab: of /proc/meminfo */
 	long cache_slabs;	/* slabs of the module's cache, or -1 */
 	long xa_objs;		/* radix_tree_node objects, or -1 */
+	long xa_size;		/* and the size of one */
 };
 
 static void slab_state(struct slab_state *s)
 {
-	long size;
-
 	/*
 	 * Let RCU free the inodes the node churn left behind, and the
 	 * machine settle before the next figures.
@@ -524,7 +534,7 @@ static void slab_state(struct slab_state *s)
 	sleep_ms(1000);
 	s->slab_kb = meminfo_kb("Slab");
 	s->cache_slabs = read_number(SLAB_DIR "/slabs");
-	if (!slabinfo("radix_tree_node", &s->xa_objs, &size))
+	if (!slabinfo("radix_tree_node", &s->xa_objs, &s->xa_size))
 		s->xa_objs = -1;
 }
 
@@ -558,7 +568,8 @@ static void describe_cache(struct memory *m)
 		 * as :0000544; aliases counts the caches merged into it.
 		 */
 		target[len] = '\0';
-		name = strrchr(target, '/') ? strrchr(target, '/') + 1 : target;
+		name = strrchr(target, '/');
+		name = name ? name + 1 : target;
 		snprintf(m->cache, sizeof(m->cache),
 			 "mergeable, %s (%s, %ld aliases)",
 			 m->merged ? "shared with other caches" : "not shared",
@@ -592,14 +603,9 @@ static void measure_memory(struct memory *m, unsigned long upto)
 		m->cache_per_slot = (double)(after.cache_slabs -
 					     before.cache_slabs) *
 				    (page << m->order) / m->slots;
-	if (before.xa_objs >= 0 && after.xa_objs >= 0) {
-		long n, size;
-
-		if (slabinfo("radix_tree_node", &n, &size))
-			m->xarray_per_slot = (double)(after.xa_objs -
-						      before.xa_objs) *
-					     size / m->slots;
-	}
+	if (before.xa_objs >= 0 && after.xa_objs >= 0)
+		m->xarray_per_slot = (double)(after.xa_objs - before.xa_objs) *
+				     after.xa_size / m->slots;
 }
 
 /* ---- output ---------------------------------------------------------- */
@@ -688,29 +694,26 @@ static long number_arg(const char *arg, long lo, long hi)
 
 enum rt { RT_MSGSLOT, RT_PIPE, RT_MQ, RT_UNIX, RT_FLOOR, RTS };
 
-static const char *const rt_names[RTS] = {
-	"msgslot", "pipe", "mq", "unix", "floor",
-};
-static const char *const rt_titles[RTS] = {
-	"msgslot: write + read, one open file",
-	"pipe: write + read",
-	"POSIX mq: mq_send + mq_receive",
-	"UNIX dgram socketpair: send + recv",
-	"floor: write /dev/null + read /dev/zero",
+static const struct label rt_label[RTS] = {
+	[RT_MSGSLOT] = { "msgslot", "msgslot: write + read, one open file",
+			 "msgslot" },
+	[RT_PIPE] = { "pipe", "pipe: write + read", "pipe" },
+	[RT_MQ] = { "mq", "POSIX mq: mq_send + mq_receive", "POSIX mq" },
+	[RT_UNIX] = { "unix", "UNIX dgram socketpair: send + recv",
+		      "UNIX dgram" },
+	[RT_FLOOR] = { "floor", "floor: write /dev/null + read /dev/zero",
+		       "floor" },
 };
 
 enum call { CALL_MS_WRITE, CALL_MS_READ, CALL_NULL, CALL_ZERO, CALL_GETPPID,
 	    CALLS };
 
-static const char *const call_names[CALLS] = {
-	"msgslot-write", "msgslot-read", "null-write", "zero-read", "getppid",
-};
-static const char *const call_titles[CALLS] = {
-	"msgslot write of 128 bytes",
-	"msgslot read of 128 bytes",
-	"write of 128 bytes to /dev/null",
-	"read of 128 bytes from /dev/zero",
-	"getppid (the bare system call)",
+static const struct label call_label[CALLS] = {
+	[CALL_MS_WRITE] = { "msgslot-write", "msgslot write of 128 bytes" },
+	[CALL_MS_READ] = { "msgslot-read", "msgslot read of 128 bytes" },
+	[CALL_NULL] = { "null-write", "write of 128 bytes to /dev/null" },
+	[CALL_ZERO] = { "zero-read", "read of 128 bytes from /dev/zero" },
+	[CALL_GETPPID] = { "getppid", "getppid (the bare system call)" },
 };
 
 #define OPEN_LEVELS	3
@@ -871,14 +874,13 @@ static void measure_scaling(void)
 	static double v[SCALE_KINDS][MAX_LEVELS][MAX_RUNS];
 	int n, k, r;
 
+	_Static_assert(MAX_THREADS <= 1 << (MAX_LEVELS - 2),
+		       "MAX_LEVELS holds every power of 2 to MAX_THREADS");
 	res.levels = 0;
-	for (n = 1; n <= max_threads && res.levels < MAX_LEVELS; n *= 2)
+	for (n = 1; n <= max_threads; n *= 2)
 		res.threads[res.levels++] = n;
-	if (res.threads[res.levels - 1] != max_threads) {
-		if (res.levels == MAX_LEVELS)
-			res.levels--;
+	if (res.threads[res.levels - 1] != max_threads)
 		res.threads[res.levels++] = max_threads;
-	}
 	/*
 	 * Interleaved like measure_all(); a first round warms up and is not
 	 * counted.
@@ -988,7 +990,7 @@ static void print_table(void)
 	printf("%-44s %10s %9s %9s\n", "Round trip, one thread", "ns",
 	       "vs pipe", "vs floor");
 	for (i = 0; i < RTS; i++)
-		printf("  %-42s %10.0f %8.2fx %8.2fx\n", rt_titles[i],
+		printf("  %-42s %10.0f %8.2fx %8.2fx\n", rt_label[i].title,
 		       res.rt[i].median, res.rt_vs_pipe[i],
 		       res.rt_vs_floor[i]);
 	printf("  (vs: time relative to the pipe's and to the floor's; "
@@ -997,7 +999,7 @@ static void print_table(void)
 	printf("%-44s %10s %9s\n", "Single calls, one thread", "ns",
 	       "vs bare");
 	for (i = 0; i < CALLS; i++)
-		printf("  %-42s %10.0f %8.2fx\n", call_titles[i],
+		printf("  %-42s %10.0f %8.2fx\n", call_label[i].title,
 		       res.call[i].median, res.call_vs_bare[i]);
 	printf("\n");
 
@@ -1008,7 +1010,7 @@ static void print_table(void)
 		printf(" %17d", res.threads[n]);
 	printf("\n");
 	for (k = 0; k < SCALE_KINDS; k++) {
-		printf("  %-44s", scale_titles[k]);
+		printf("  %-44s", scale_label[k].title);
 		for (n = 0; n < res.levels; n++)
 			printf(" %9.0f (%4.2fx)", res.scale[k][n].median / 1e3,
 			       res.speedup[k][n]);
@@ -1095,7 +1097,7 @@ static void print_json(FILE *f)
 
 	fprintf(f, "  \"round_trip\": [\n");
 	for (i = 0; i < RTS; i++) {
-		fprintf(f, "    {\"name\": \"%s\", ", rt_names[i]);
+		fprintf(f, "    {\"name\": \"%s\", ", rt_label[i].name);
 		json_stat(f, "ns", res.rt[i]);
 		fprintf(f, ", \"vs_pipe\": ");
 		json_num(f, res.rt_vs_pipe[i]);
@@ -1105,7 +1107,7 @@ static void print_json(FILE *f)
 	}
 	fprintf(f, "  ],\n  \"calls\": [\n");
 	for (i = 0; i < CALLS; i++) {
-		fprintf(f, "    {\"name\": \"%s\", ", call_names[i]);
+		fprintf(f, "    {\"name\": \"%s\", ", call_label[i].name);
 		json_stat(f, "ns", res.call[i]);
 		fprintf(f, ", \"vs_bare\": ");
 		json_num(f, res.call_vs_bare[i]);
@@ -1114,7 +1116,7 @@ static void print_json(FILE *f)
 	fprintf(f, "  ],\n  \"scaling\": [\n");
 	for (k = 0; k < SCALE_KINDS; k++) {
 		fprintf(f, "    {\"name\": \"%s\", \"runs\": [\n",
-			scale_names[k]);
+			scale_label[k].name);
 		for (n = 0; n < res.levels; n++) {
 			fprintf(f, "      {\"threads\": %d, ", res.threads[n]);
 			json_stat(f, "ops_per_s", res.scale[k][n]);
@@ -1176,20 +1178,17 @@ static void print_json(FILE *f)
  */
 static void print_data(FILE *f)
 {
-	static const char *const labels[RTS] = {
-		"msgslot", "pipe", "POSIX mq", "UNIX dgram", "floor",
-	};
 	char buf[32];
 	int i, n, k;
 
 	fprintf(f, "# round trip: label ns vs_floor vs_pipe\n");
 	for (i = 0; i < RTS; i++)
-		fprintf(f, "\"%s\" %.1f %.4f %.4f\n", labels[i],
+		fprintf(f, "\"%s\" %.1f %.4f %.4f\n", rt_label[i].plot,
 			res.rt[i].median,
 			res.rt_vs_floor[i], res.rt_vs_pipe[i]);
 	fprintf(f, "\n\n# scaling: threads");
 	for (k = 0; k < SCALE_KINDS; k++)
-		fprintf(f, " %s", scale_names[k]);
+		fprintf(f, " %s", scale_label[k].name);
 	fprintf(f, " (speedup vs 1 thread)\n");
 	for (n = 0; n < res.levels; n++) {
 		fprintf(f, "%d", res.threads[n]);

@@ -47,7 +47,7 @@ plot data index 0 using 0:3:(column(0) == 0 ? 0x2e86c1 : 0x95a5a6):xtic(1) \
 unset arrow 1
 
 # 2: thread scaling.
-set title sprintf("Calls per second vs 1 thread\n(dashed: perfect scaling)")
+set title "Calls per second vs 1 thread\n(dashed: perfect scaling)"
 set ylabel "speedup"
 set xlabel "threads (one per vCPU)"
 set key bottom right

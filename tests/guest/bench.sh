@@ -37,12 +37,17 @@ case_bench_short_run_reports_every_figure() {
 		diag "no JSON object in bench's output"
 		return 1
 	fi
-	# Not the memory line: its breakdown (cache, XArray) is null when a
-	# short run's slab counts move the wrong way; its total is a goal's.
-	if grep -v '"memory": ' "$json" | grep -Eiq ': -?(null|nan|inf)'; then
-		diag "figures that are not numbers:"
-		grep -v '"memory": ' "$json" | grep -Ei ': -?(null|nan|inf)' |
-			sed 's/^/#   /'
+	# bench writes null for a figure it could not measure.  Not for the
+	# memory line's breakdown (cache, XArray), which a short run's slab
+	# counts can leave null; its total is a goal's value.
+	bad=$({
+		grep -v '"memory": ' "$json"
+		grep -Eo '"(object_size|slab_size|objs_per_slab|order)": [^,]*' \
+			"$json"
+	} | grep ': null')
+	if [ -n "$bad" ]; then
+		diag "figures bench could not measure:"
+		echo "$bad" | sed 's/^/#   /'
 		return 1
 	fi
 	# Every time and rate measured is above zero.
