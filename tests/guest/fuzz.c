@@ -45,7 +45,6 @@
 #include "message_slot.h"
 
 #define NODE_DIR	"/tmp/fuzz"
-#define MAX_MINOR	((1U << 20) - 1)
 #define LEN		MSGSLOT_MSG_LEN
 #define CHANNELS	MSGSLOT_CHANNELS
 #define MINORS		4

@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,10 +24,15 @@
 
 /* The node the module's class creates for minor 0. */
 #define PRIMARY_NODE	"/dev/msgslot0"
+#define MAX_MINOR	((1U << 20) - 1)
 
 /* The module's own slab cache: one object a slot. */
-#define SLAB_OBJECTS	"/sys/kernel/slab/message_slot/objects"
-#define SLAB_SHRINK	"/sys/kernel/slab/message_slot/shrink"
+#define SLAB_DIR	"/sys/kernel/slab/message_slot"
+#define SLAB_OBJECTS	SLAB_DIR "/objects"
+#define SLAB_SHRINK	SLAB_DIR "/shrink"
+
+/* The exit status of a program that had to skip its case. */
+#define EXIT_SKIP	4
 
 /*
  * The decimal number @s, if it is one from @min to @max: then true, with the
@@ -46,6 +52,16 @@ static inline bool parse_number(const char *s, uint64_t min, uint64_t max,
 		return false;
 	*value = v;
 	return true;
+}
+
+/* Run the calling thread on @cpu only. */
+static inline void pin_to_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
 }
 
 /* Seconds on the monotonic clock. */

@@ -58,11 +58,11 @@ case_udev_rule_sets_group_and_mode() {
 	mkdir -p /run/udev
 	SYSTEMD_LOG_TARGET=console /lib/systemd/systemd-udevd --daemon \
 		> /tmp/udevd.log 2>&1
-	# A kernel without what udevd needs cannot tell anything of the rule.
+	# Every kernel tested has what udevd needs (debug.config adds it).
 	if ! udevadm control --ping 2> /dev/null; then
-		diag "SKIP systemd-udevd does not run on this kernel:" \
+		diag "systemd-udevd does not run:" \
 			"$(grep -v '^Starting' /tmp/udevd.log | tail -n 1)"
-		return "$SKIP"
+		return 1
 	fi
 	udevadm trigger --action=add --subsystem-match=message_slot
 	udevadm settle --timeout=60

@@ -41,9 +41,7 @@
 #define NODE_DIR	"/tmp/open_faults"
 #define SPACE		"/sys/kernel/debug/failslab/space"
 #define MAKE_IT_FAIL	"/proc/thread-self/make-it-fail"
-#define MAX_MINOR	((1U << 20) - 1)
 #define LEN		MSGSLOT_MSG_LEN
-#define EXIT_SKIP	4
 /* The budget grows by this much each time, up to this much. */
 #define STEP		16
 #define MAX_SPACE	65536

@@ -43,7 +43,6 @@
 
 #define MODULE_NAME	"message_slot"
 #define NODE_DIR	"/tmp/rmmod_race"
-#define SLAB_DIR	"/sys/kernel/slab/message_slot"
 #define FIRST_MINOR	520000
 #define MAX_USERS	MSGSLOT_CHANNELS	/* one channel of minor 0 each */
 #define LEN		MSGSLOT_MSG_LEN
@@ -269,6 +268,10 @@ int main(int argc, char **argv)
 
 		if (pid < 0) {
 			printf("# rmmod_race: fork: %s\n", strerror(errno));
+			/* The users already started must not outlive the case. */
+			__atomic_store_n(&shared->stop, 1, __ATOMIC_RELAXED);
+			while (wait(NULL) > 0)
+				;
 			return 1;
 		}
 		if (pid == 0)

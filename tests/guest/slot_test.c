@@ -35,8 +35,6 @@
 
 #define NODE_DIR	"/tmp/slot_test"
 #define MINOR_COUNTER	NODE_DIR "/next-minor"
-#define MAX_MINOR	((1U << 20) - 1)
-#define EXIT_SKIP	4
 #define LEN		MSGSLOT_MSG_LEN
 
 static const char *case_name;
@@ -557,15 +555,6 @@ struct torn_stats {
 	unsigned long writes, reads, changes, torn;
 	unsigned char torn_sample[LEN];
 };
-
-static void pin_to_cpu(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	sched_setaffinity(0, sizeof(set), &set);
-}
 
 static void torn_writer(const char *path, int id, double until,
 			struct torn_stats *st)
