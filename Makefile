@@ -99,7 +99,9 @@ $(STATIC)/%: %.c tests/guest/guest.h module/message_slot.h
 	@mkdir -p $(@D)
 	$(CC) -static -pthread -Imodule $(CFLAGS) $(WARNINGS) -o $@ $<
 
-$(GUEST_DIR)/message_slot.ko: $(MODULE_SOURCES) VERSION guest/build-module
+# Each also depends on the kernel: a rebuilt debug kernel keeps its name.
+$(GUEST_DIR)/message_slot.ko: $(MODULE_SOURCES) VERSION guest/build-module \
+		$(GUEST_KERNEL)
 	@mkdir -p $(@D)
 	guest/build-module $@ $(GUEST_KDIR) $(GUEST_ROOT)
 
@@ -111,13 +113,15 @@ INITRAMFS_FLAGS := -s $(GUEST_DIR)/stage \
 	-f $(GUEST_DIR)/dkms.ko:/lib/dkms/message_slot.ko
 
 $(GUEST_DIR)/stage.stamp: tool $(MODULE_SOURCES) man/msgslot.1 \
-		man/message_slot.4 completions/msgslot udev/60-msgslot.rules
+		man/message_slot.4 completions/msgslot udev/60-msgslot.rules \
+		$(GUEST_KERNEL)
 	rm -rf $(GUEST_DIR)/stage
 	$(MAKE) --no-print-directory install PREFIX=/usr \
 		DESTDIR="$(abspath $(GUEST_DIR)/stage)" KDIR="$(GUEST_KDIR)"
 	touch $@
 
-$(GUEST_DIR)/dkms.ko: $(MODULE_SOURCES) VERSION dkms.conf guest/dkms-build
+$(GUEST_DIR)/dkms.ko: $(MODULE_SOURCES) VERSION dkms.conf guest/dkms-build \
+		$(GUEST_KERNEL)
 	guest/dkms-build $@ $(GUEST_KDIR)
 endif
 
