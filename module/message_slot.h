@@ -26,4 +26,24 @@
 /* ioctl(fd, MSGSLOT_IOC_SET_CHANNEL, index): index in [0, MSGSLOT_CHANNELS) */
 #define MSGSLOT_IOC_SET_CHANNEL	_IO(MSGSLOT_IOC_MAGIC, 0x01)
 
+/*
+ * The message of the file's channel with what the driver knows of the write
+ * that stored it, all from that one write.  Every field is of fixed size and
+ * naturally aligned, with no padding: 32- and 64-bit programs share the
+ * layout (152 bytes), so compat_ioctl needs no translation.
+ */
+struct msgslot_message {
+	__u64 generation;	/* writes to the channel so far; 0: never written */
+	__s64 time_ns;		/* CLOCK_REALTIME of that write; 0: never written */
+	__u32 channel;		/* the file's channel */
+	__u32 length;		/* bytes that write stored, 0..MSGSLOT_MSG_LEN */
+	__u8 data[MSGSLOT_MSG_LEN];	/* the message; zeros past length */
+};
+
+/*
+ * ioctl(fd, MSGSLOT_IOC_GET_MESSAGE, &message): copy the message and its
+ * metadata, and mark that generation seen by this file (see poll).
+ */
+#define MSGSLOT_IOC_GET_MESSAGE	_IOR(MSGSLOT_IOC_MAGIC, 0x02, struct msgslot_message)
+
 #endif /* _UAPI_LINUX_MESSAGE_SLOT_H */
