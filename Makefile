@@ -7,10 +7,10 @@
 # make shell        a guest shell with the module loaded (needs a terminal)
 # make bench        the benchmark against the kernel's own IPC, in the guest
 # make check-debug  the guest suite on a KASAN/lockdep/kmemleak kernel
-# make check-kernels  the guest suite on every kernel lane (guest/lane)
+# make check-kernels  the guest suite on every kernel lane (host/lane)
 #
-# demo, check and shell install what they need first (guest/deps) and boot
-# Debian 12's kernel; KERNEL=LANE boots another (see guest/lane).
+# demo, check and shell install what they need first (host/deps) and boot
+# Debian 12's kernel; KERNEL=LANE boots another (see host/lane).
 
 VERSION := $(shell cat VERSION)
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -48,18 +48,18 @@ module:
 
 # ---- the QEMU guest --------------------------------------------------
 #
-# KERNEL names the lane, the kernel the guest boots (see guest/lane):
+# KERNEL names the lane, the kernel the guest boots (see host/lane):
 # stable, Debian 12's own, by default.  The guest targets run in a second
-# make, once guest/deps has installed what they need and guest/lane has
+# make, once host/deps has installed what they need and host/lane has
 # made the lane's kernel ready and said where it is.
 
 KERNEL ?= stable
 
 deps:
-	guest/deps
+	host/deps
 
 demo check shell bench: deps
-	@lane=$$(guest/lane $(KERNEL)) && \
+	@lane=$$(host/lane $(KERNEL)) && \
 		$(MAKE) --no-print-directory guest-$@ $$lane
 
 # The guest suite on the debug kernel (KASAN, lockdep, kmemleak, failslab).
@@ -76,11 +76,10 @@ GUEST_INITRAMFS := $(GUEST_DIR)/initramfs.gz
 STATIC := $(BUILD)/static
 # Every program of tests/guest/ and bench/ runs in the guest, statically
 # linked; the tool and the device cases also as 32-bit programs.
-GUEST_PROGRAMS := $(basename $(notdir $(wildcard tests/guest/*.c bench/*.c)))
+GUEST_PROGRAMS := $(basename $(notdir $(wildcard tests/programs/*.c bench/*.c)))
 GUEST_BINARIES := $(STATIC)/msgslot $(STATIC)/msgslot32 $(STATIC)/slot_test32 \
 	$(addprefix $(STATIC)/,$(GUEST_PROGRAMS))
 export GUEST_APPEND
-vpath %.c tests/guest bench
 
 $(STATIC)/msgslot: msgslot.c module/message_slot.h VERSION
 	@mkdir -p $(@D)
@@ -90,20 +89,24 @@ $(STATIC)/msgslot32: msgslot.c module/message_slot.h VERSION
 	@mkdir -p $(@D)
 	$(CC) -m32 -static $(TOOL_FLAGS) $(CFLAGS) $(WARNINGS) -o $@ msgslot.c
 
-$(STATIC)/slot_test32: tests/guest/slot_test.c tests/guest/guest.h \
+$(STATIC)/slot_test32: tests/programs/slot_test.c tests/programs/guest.h \
 		module/message_slot.h
 	@mkdir -p $(@D)
 	$(CC) -m32 -static -Imodule $(CFLAGS) $(WARNINGS) -o $@ $<
 
-$(STATIC)/%: %.c tests/guest/guest.h module/message_slot.h
+$(STATIC)/%: tests/programs/%.c tests/programs/guest.h module/message_slot.h
+	@mkdir -p $(@D)
+	$(CC) -static -pthread -Imodule $(CFLAGS) $(WARNINGS) -o $@ $<
+
+$(STATIC)/%: bench/%.c module/message_slot.h
 	@mkdir -p $(@D)
 	$(CC) -static -pthread -Imodule $(CFLAGS) $(WARNINGS) -o $@ $<
 
 # Each also depends on the kernel: a rebuilt debug kernel keeps its name.
-$(GUEST_DIR)/message_slot.ko: $(MODULE_SOURCES) VERSION guest/build-module \
+$(GUEST_DIR)/message_slot.ko: $(MODULE_SOURCES) VERSION host/build-module \
 		$(GUEST_KERNEL)
 	@mkdir -p $(@D)
-	guest/build-module $@ $(GUEST_KDIR) $(GUEST_ROOT)
+	host/build-module $@ $(GUEST_KDIR) $(GUEST_ROOT)
 
 # Where the module builds on the host, the guest also gets what make install
 # puts in a stage, and the module as DKMS builds it, for the install cases.
@@ -120,23 +123,23 @@ $(GUEST_DIR)/stage.stamp: tool $(MODULE_SOURCES) man/msgslot.1 \
 		DESTDIR="$(abspath $(GUEST_DIR)/stage)" KDIR="$(GUEST_KDIR)"
 	touch $@
 
-$(GUEST_DIR)/dkms.ko: $(MODULE_SOURCES) VERSION dkms.conf guest/dkms-build \
+$(GUEST_DIR)/dkms.ko: $(MODULE_SOURCES) VERSION dkms.conf host/dkms-build \
 		$(GUEST_KERNEL)
-	guest/dkms-build $@ $(GUEST_KDIR)
+	host/dkms-build $@ $(GUEST_KDIR)
 endif
 
 $(GUEST_INITRAMFS): $(GUEST_DIR)/message_slot.ko $(GUEST_BINARIES) \
-		$(GUEST_INSTALL) guest/mkinitramfs guest/init guest/demo.sh \
+		$(GUEST_INSTALL) host/mkinitramfs guest/init guest/demo.sh \
 		guest/kernel-log-errors $(wildcard tests/guest/*.sh)
-	guest/mkinitramfs $(INITRAMFS_FLAGS) $@ $(GUEST_DIR)/message_slot.ko \
+	host/mkinitramfs $(INITRAMFS_FLAGS) $@ $(GUEST_DIR)/message_slot.ko \
 		$(GUEST_BINARIES)
 
 guest-demo: $(GUEST_INITRAMFS)
-	guest/run -t 300 -l $(GUEST_DIR)/demo.log $(GUEST_KERNEL) \
+	host/run -t 300 -l $(GUEST_DIR)/demo.log $(GUEST_KERNEL) \
 		$(GUEST_INITRAMFS) demo
 
 guest-shell: $(GUEST_INITRAMFS)
-	guest/run $(GUEST_KERNEL) $(GUEST_INITRAMFS) shell
+	host/run $(GUEST_KERNEL) $(GUEST_INITRAMFS) shell
 
 guest-bench: $(GUEST_INITRAMFS)
 	bench/run $(GUEST_KERNEL) $(GUEST_INITRAMFS) $(GUEST_DIR)/bench

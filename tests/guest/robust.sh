@@ -5,7 +5,7 @@
 # with users, a fuzzer checked against a model of the slots, and, on a
 # kernel that has them (the debug kernel), kmemleak after rmmod and failslab
 # on open.  Each case is a function case_NAME; the programs it runs are
-# tests/guest/{stress,rmmod_race,fuzz,open_faults}.c.
+# tests/programs/{stress,rmmod_race,fuzz,open_faults}.c.
 # shellcheck shell=sh
 
 CASES="$CASES stress_many_minors_no_torn_messages fuzz_against_model

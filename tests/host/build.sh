@@ -76,7 +76,7 @@ case_tool_builds_without_warnings() {
 case_guest_programs_build_without_warnings() {
 	local src status=0
 
-	for src in "$top"/tests/guest/*.c "$top"/bench/*.c; do
+	for src in "$top"/tests/programs/*.c "$top"/bench/*.c; do
 		cc "${warnings[@]}" -pthread -I"$top/module" \
 			-o "$tmp/$(basename "$src" .c)" "$src" || status=1
 	done
@@ -102,10 +102,10 @@ case_shell_scripts_pass_shellcheck() {
 		{ echo "SKIP shellcheck is not installed"; return "$KTAP_SKIP"; }
 	cd "$top" || return 1
 	# The guest's scripts run under busybox sh; the host's under bash.
-	shellcheck -s sh guest/init guest/demo.sh guest/deps guest/lane \
-		guest/lane-root guest/kernel-version guest/mkinitramfs \
-		guest/build-module guest/dkms-build tests/guest/*.sh
-	shellcheck -s bash guest/run guest/debug-kernel tests/check \
+	shellcheck -s sh guest/init guest/demo.sh host/deps host/lane \
+		host/lane-root host/kernel-version host/mkinitramfs \
+		host/build-module host/dkms-build tests/guest/*.sh
+	shellcheck -s bash host/run host/debug-kernel tests/check \
 		tests/check-kernels tests/host/*.sh .ci/run completions/msgslot \
 		bench/run
 }

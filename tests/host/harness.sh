@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # The harness itself must fail when the guest does: a guest that panics or
-# hangs makes guest/run fail and show the end of the console, and a missing
-# package without root makes guest/deps print the apt-get line to run.
+# hangs makes host/run fail and show the end of the console, and a missing
+# package without root makes host/deps print the apt-get line to run.
 # usage: tests/host/harness.sh KERNEL INITRAMFS
 set -u
 # shellcheck source=ktap.sh source-path=SCRIPTDIR disable=SC1091
@@ -14,9 +14,9 @@ kernel=${1:-} initramfs=${2:-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# boot MODE SECONDS: run guest/run, set $status and $out.
+# boot MODE SECONDS: run host/run, set $status and $out.
 boot() {
-	"$top/guest/run" -t "$2" -l "$tmp/$1.log" "$kernel" "$initramfs" "$1" \
+	"$top/host/run" -t "$2" -l "$tmp/$1.log" "$kernel" "$initramfs" "$1" \
 		> "$tmp/$1.out" 2>&1 && status=0 || status=$?
 	out=$(cat "$tmp/$1.out")
 }
@@ -24,18 +24,18 @@ boot() {
 case_panicking_guest_fails_with_console_tail() {
 	boot panic 120
 	expect "status" "$status" 1
-	[[ $out == *"guest/run: the guest stopped before finishing"* ]] ||
+	[[ $out == *"host/run: the guest stopped before finishing"* ]] ||
 		{ echo "no 'stopped' line"; return 1; }
-	[[ $out == *"guest/run: the guest's console shows kernel errors"*"Kernel panic"* ]] ||
+	[[ $out == *"host/run: the guest's console shows kernel errors"*"Kernel panic"* ]] ||
 		{ echo "no report of the panic"; return 1; }
-	[[ $out == *"guest/run: the last lines of the console:"*"  | "* ]] ||
+	[[ $out == *"host/run: the last lines of the console:"*"  | "* ]] ||
 		{ echo "no console tail"; return 1; }
 }
 
 case_hung_guest_is_killed_and_fails() {
 	boot hang 25
 	expect "status" "$status" 1
-	[[ $out == *"guest/run: the guest did not finish in 25s; killed"* ]] ||
+	[[ $out == *"host/run: the guest did not finish in 25s; killed"* ]] ||
 		{ echo "no timeout line: $out" | tail -n 5; return 1; }
 	[[ $out == *"  | "* ]] || { echo "no console tail"; return 1; }
 }
@@ -44,7 +44,7 @@ case_deps_without_root_prints_apt_line() {
 	local want="apt-get update && apt-get install -y --no-install-recommends msgslot-no-such-package"
 	# A copy: the tree itself may be out of an unprivileged user's reach.
 	mkdir "$tmp/public"
-	cp "$top/guest/deps" "$tmp/public/deps"
+	cp "$top/host/deps" "$tmp/public/deps"
 	chmod 755 "$tmp" "$tmp/public" "$tmp/public/deps"
 	setpriv --reuid=65534 --regid=65534 --clear-groups \
 		"$tmp/public/deps" msgslot-no-such-package > "$tmp/deps" 2>&1 &&

@@ -137,7 +137,7 @@ case_one_version_everywhere() {
 case_dkms_builds_from_installed_sources() {
 	command -v dkms > /dev/null || { echo "SKIP dkms is not installed"; return "$KTAP_SKIP"; }
 	need_kdir || return
-	"$top/guest/dkms-build" "$tmp/dkms.ko" "$KDIR" > "$tmp/dkms.log" 2>&1 ||
+	"$top/host/dkms-build" "$tmp/dkms.ko" "$KDIR" > "$tmp/dkms.log" 2>&1 ||
 		{ tail -n 30 "$tmp/dkms.log"; return 1; }
 	expect "built module version" "$(modinfo -F version "$tmp/dkms.ko")" "$version"
 	expect "built for" "$(modinfo -F vermagic "$tmp/dkms.ko" | cut -d' ' -f1)" "$(release)"
