@@ -8,20 +8,30 @@
  * minor and lives until the module is removed, so messages outlive the files
  * that wrote them.  Each open file picks its channel with
  * MSGSLOT_IOC_SET_CHANNEL; read and write then move one whole message.
+ *
+ * Besides the message, a channel keeps its length, its generation (writes so
+ * far) and the time of the write, and each open file the generation it last
+ * read, so that poll() can say when there is a message the file has not seen.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cdev.h>
+#include <linux/compat.h>
 #include <linux/device.h>
 #include <linux/err.h>
 #include <linux/fs.h>
+#include <linux/hash.h>
+#include <linux/kcsan-checks.h>
 #include <linux/kdev_t.h>
 #include <linux/minmax.h>
 #include <linux/module.h>
-#include <linux/seqlock.h>
+#include <linux/poll.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/timekeeping.h>
 #include <linux/uaccess.h>
+#include <linux/wait.h>
 #include <linux/xarray.h>
 
 #include "compat.h"
@@ -31,19 +41,76 @@
 #define MSGSLOT_MINORS	(MINORMASK + 1)
 
 /*
- * Readers take no lock: they copy the message inside a seqcount read section,
- * so they never see a mix of two writes and never slow each other down.  A
- * reader that a writer got in the way of retries under the lock, so that a
- * stream of writers cannot starve it.  The seqlock's spinlock orders writers.
+ * One channel: its message and the write that stored it, as a record under
+ * a sequence count.  A writer makes seq odd, changes the fields, makes it
+ * even again; a reader copies the record and keeps the copy if seq was the
+ * same even number before and after.  Readers take no lock, so they never
+ * slow each other or a writer down; one that a writer got in the way of
+ * copies once more under the slot's lock, so a stream of writers cannot
+ * starve it.
+ *
+ * The record holds no pointer and no lock: it is laid out to be shown to
+ * user space as it is (a read-only mapping of the slot).
  */
-struct msgslot_channel {
-	seqlock_t lock;
-	u8 msg[MSGSLOT_MSG_LEN];
+struct msgslot_record {
+	u32 seq;		/* even: stable; odd: a write is in progress */
+	u32 length;		/* bytes the last write stored */
+	u64 generation;		/* writes so far; 0: never written */
+	s64 time_ns;		/* CLOCK_REALTIME of the last write */
+	u8 data[MSGSLOT_MSG_LEN];	/* zeros past length */
 };
 
+/*
+ * What a slot costs, on 64-bit: 4 records of 152 bytes and a 4-byte lock,
+ * 616 bytes with alignment.  The slot's cache packs 13 of them in an order-1
+ * slab (8192 bytes, 184 left over), 630 bytes a slot, and the XArray adds a
+ * 576-byte node per 64 minors, 9 bytes a slot: 639 bytes in all, within the
+ * 640 that make bench measures against.  That leaves no room for a wait
+ * queue head (24 bytes) per channel or even per slot: pollers wait on a
+ * small table of queues shared by all slots (msgslot_waitqueues), as the
+ * kernel does for page and bit waits, and may wake for another slot's write.
+ */
 struct msgslot {
-	struct msgslot_channel channel[MSGSLOT_CHANNELS];
+	spinlock_t lock;	/* orders the writers of all four channels */
+	struct msgslot_record channel[MSGSLOT_CHANNELS];
 };
+
+/*
+ * An open file's channel and the generation of the last message it read, in
+ * one word so that a SET_CHANNEL racing with a read on the same file cannot
+ * leave one channel paired with another's generation: bits 0-2 hold the
+ * channel + 1 (0: no channel yet), the rest the generation seen.
+ */
+#define MSGSLOT_STATE_CHANNEL_BITS	3
+#define MSGSLOT_STATE_CHANNEL_MASK	((1 << MSGSLOT_STATE_CHANNEL_BITS) - 1)
+
+struct msgslot_file {
+	struct msgslot *slot;
+	atomic64_t state;
+	bool waited;		/* has been on the wait queue: see SET_CHANNEL */
+};
+
+static inline u64 msgslot_state(unsigned int channel, u64 seen)
+{
+	return seen << MSGSLOT_STATE_CHANNEL_BITS | (channel + 1);
+}
+
+static inline bool msgslot_state_has_channel(u64 state)
+{
+	return state & MSGSLOT_STATE_CHANNEL_MASK;
+}
+
+static inline unsigned int msgslot_state_channel(u64 state)
+{
+	return (state & MSGSLOT_STATE_CHANNEL_MASK) - 1;
+}
+
+static inline u64 msgslot_state_seen(u64 state)
+{
+	return state >> MSGSLOT_STATE_CHANNEL_BITS;
+}
+
+#define MSGSLOT_WAITQUEUE_BITS	6
 
 static unsigned int major;
 module_param(major, uint, 0444);
@@ -57,17 +124,137 @@ static struct kmem_cache *msgslot_cache;
 /* Slots by minor.  Nothing is erased before module exit. */
 static DEFINE_XARRAY(msgslot_slots);
 
+/* Where pollers wait, chosen by slot; see struct msgslot. */
+static wait_queue_head_t msgslot_waitqueues[1 << MSGSLOT_WAITQUEUE_BITS];
+
+static wait_queue_head_t *msgslot_waitqueue(const struct msgslot *slot)
+{
+	return &msgslot_waitqueues[hash_ptr(slot, MSGSLOT_WAITQUEUE_BITS)];
+}
+
+/*
+ * Wake the pollers of @slot.  The full barrier in wq_has_sleeper() orders
+ * the new record before the look at the queue, and pairs with the one in
+ * msgslot_poll() between joining the queue and reading the record: either
+ * the poller sees the new record, or the writer sees the poller and wakes
+ * it.  With nobody waiting, a write costs that barrier and one load.
+ */
+static void msgslot_wake(struct msgslot *slot)
+{
+	wait_queue_head_t *wq = msgslot_waitqueue(slot);
+
+	if (wq_has_sleeper(wq))
+		wake_up_interruptible_poll(wq, EPOLLIN | EPOLLRDNORM);
+}
+
+/* Store @len bytes of @data (zero-filled to MSGSLOT_MSG_LEN); lock held. */
+static void msgslot_record_write(struct msgslot_record *rec, const u8 *data,
+				 u32 len)
+{
+	u32 seq = rec->seq;
+
+	WRITE_ONCE(rec->seq, seq + 1);
+	smp_wmb();	/* seq odd before any field changes */
+	kcsan_nestable_atomic_begin();
+	memcpy(rec->data, data, MSGSLOT_MSG_LEN);
+	rec->length = len;
+	rec->generation++;
+	rec->time_ns = ktime_get_real_ns();
+	kcsan_nestable_atomic_end();
+	smp_wmb();	/* every field changed before seq is even again */
+	WRITE_ONCE(rec->seq, seq + 2);
+}
+
+static u32 msgslot_record_read_begin(const struct msgslot_record *rec)
+{
+	u32 seq = READ_ONCE(rec->seq);
+
+	smp_rmb();	/* seq before the fields */
+	/* The copy that follows races with writers on purpose. */
+	kcsan_atomic_next(KCSAN_SEQLOCK_REGION_MAX);
+	return seq;
+}
+
+static bool msgslot_record_read_retry(const struct msgslot_record *rec,
+				      u32 seq)
+{
+	smp_rmb();	/* the fields before seq */
+	kcsan_atomic_next(0);
+	return unlikely((seq & 1) || READ_ONCE(rec->seq) != seq);
+}
+
+static void msgslot_record_copy(const struct msgslot_record *rec,
+				struct msgslot_message *msg)
+{
+	/* Of fixed size: a few moves, not a call to memcpy(). */
+	memcpy(msg->data, rec->data, MSGSLOT_MSG_LEN);
+	msg->length = rec->length;
+	msg->generation = rec->generation;
+	msg->time_ns = rec->time_ns;
+}
+
+/* Copy one whole write of @channel of @slot into @msg. */
+static void msgslot_snapshot(struct msgslot *slot, unsigned int channel,
+			     struct msgslot_message *msg)
+{
+	const struct msgslot_record *rec = &slot->channel[channel];
+	u32 seq = msgslot_record_read_begin(rec);
+
+	msgslot_record_copy(rec, msg);
+	if (msgslot_record_read_retry(rec, seq)) {
+		spin_lock(&slot->lock);
+		msgslot_record_copy(rec, msg);
+		spin_unlock(&slot->lock);
+	}
+	msg->channel = channel;
+}
+
+/*
+ * The generation of @channel, whole even where a u64 takes two loads.  Like
+ * the snapshot, it retries under the lock rather than spin: on PREEMPT_RT a
+ * writer can be preempted mid-write by the very task that would spin.
+ */
+static u64 msgslot_generation(struct msgslot *slot, unsigned int channel)
+{
+	const struct msgslot_record *rec = &slot->channel[channel];
+	u32 seq = msgslot_record_read_begin(rec);
+	u64 generation = rec->generation;
+
+	if (msgslot_record_read_retry(rec, seq)) {
+		spin_lock(&slot->lock);
+		generation = rec->generation;
+		spin_unlock(&slot->lock);
+	}
+	return generation;
+}
+
+/*
+ * Mark @generation of the channel in @state seen by @mf, unless the file
+ * has moved to another channel since @state or has seen a later one.
+ */
+static void msgslot_mark_seen(struct msgslot_file *mf, u64 state,
+			      u64 generation)
+{
+	unsigned int channel = msgslot_state_channel(state);
+	s64 old = state;
+
+	do {
+		if (msgslot_state_channel(old) != channel ||
+		    msgslot_state_seen(old) >= generation)
+			return;
+	} while (!atomic64_try_cmpxchg(&mf->state, &old,
+				       msgslot_state(channel, generation)));
+}
+
 static struct msgslot *msgslot_alloc(void)
 {
 	struct msgslot *slot;
-	int i;
 
-	/* Zeroed: a channel never written reads as zeros. */
+	/* Zeroed: a channel never written reads as zeros, generation 0. */
 	slot = kmem_cache_zalloc(msgslot_cache, GFP_KERNEL);
 	if (!slot)
 		return NULL;
-	for (i = 0; i < MSGSLOT_CHANNELS; i++)
-		seqlock_init(&slot->channel[i].lock);
+	spin_lock_init(&slot->lock);
 	return slot;
 }
 
@@ -97,72 +284,121 @@ static struct msgslot *msgslot_get(unsigned long minor)
 
 static int msgslot_open(struct inode *inode, struct file *file)
 {
-	struct msgslot *slot = msgslot_get(iminor(inode));
+	struct msgslot_file *mf;
 
-	if (IS_ERR(slot))
-		return PTR_ERR(slot);
+	/*
+	 * The file first: an open that fails must not leave a slot behind,
+	 * and a slot, once allocated, stays until module exit.  No channel
+	 * until the file asks for one: state 0.
+	 */
+	mf = kzalloc(sizeof(*mf), GFP_KERNEL);
+	if (!mf)
+		return -ENOMEM;
+	mf->slot = msgslot_get(iminor(inode));
+	if (IS_ERR(mf->slot)) {
+		int ret = PTR_ERR(mf->slot);
 
-	/* No channel until the file asks for one; private_data is the channel. */
-	file->private_data = NULL;
+		kfree(mf);
+		return ret;
+	}
+	file->private_data = mf;
 	/* Messages are whole: no file position, so lseek and pread fail. */
 	return stream_open(inode, file);
+}
+
+static int msgslot_release(struct inode *inode, struct file *file)
+{
+	kfree(file->private_data);
+	return 0;
+}
+
+static long msgslot_get_message(struct msgslot_file *mf,
+				struct msgslot_message __user *umsg)
+{
+	u64 state = atomic64_read(&mf->state);
+	struct msgslot_message msg;
+
+	if (!msgslot_state_has_channel(state))
+		return -EINVAL;
+
+	/* Every field is written: no padding, no stack bytes leak out. */
+	msgslot_snapshot(mf->slot, msgslot_state_channel(state), &msg);
+	if (copy_to_user(umsg, &msg, sizeof(msg)))
+		return -EFAULT;
+	msgslot_mark_seen(mf, state, msg.generation);
+	return 0;
 }
 
 static long msgslot_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {
-	struct msgslot *slot;
+	struct msgslot_file *mf = file->private_data;
 
-	if (cmd != MSGSLOT_IOC_SET_CHANNEL)
+	switch (cmd) {
+	case MSGSLOT_IOC_SET_CHANNEL:
+		if (arg >= MSGSLOT_CHANNELS)
+			return -EINVAL;
+		/*
+		 * Nothing seen on the new channel, even if it is the same one:
+		 * its message is readable at once.  A poller already asleep on
+		 * this file must look again; the queue is shared, so wake it
+		 * only for a file that has waited, not for every open + set of
+		 * a sender, which would wake every watcher of the slot.
+		 */
+		/* Fully ordered, to pair with the barrier of msgslot_poll(). */
+		atomic64_xchg(&mf->state, msgslot_state(arg, 0));
+		if (READ_ONCE(mf->waited))
+			msgslot_wake(mf->slot);
+		return 0;
+	case MSGSLOT_IOC_GET_MESSAGE:
+		return msgslot_get_message(mf, (void __user *)arg);
+	default:
 		return -ENOTTY;
-	if (arg >= MSGSLOT_CHANNELS)
-		return -EINVAL;
-
-	/* open() allocated the slot and nothing frees it while a file is open. */
-	slot = xa_load(&msgslot_slots, iminor(file_inode(file)));
-	/* Paired with the READ_ONCE()s of read and write on this same file. */
-	WRITE_ONCE(file->private_data, &slot->channel[arg]);
-	return 0;
+	}
 }
+
+#ifdef CONFIG_COMPAT
+/* SET_CHANNEL's argument is a number, the others' a pointer. */
+static long msgslot_compat_ioctl(struct file *file, unsigned int cmd,
+				 unsigned long arg)
+{
+	if (cmd != MSGSLOT_IOC_SET_CHANNEL)
+		arg = (unsigned long)compat_ptr(arg);
+	return msgslot_ioctl(file, cmd, arg);
+}
+#else
+#define msgslot_compat_ioctl	NULL
+#endif
 
 static ssize_t msgslot_read(struct file *file, char __user *buf, size_t count,
 			    loff_t *ppos)
 {
-	struct msgslot_channel *ch = READ_ONCE(file->private_data);
-	/* Every byte is written below before any is read. */
-	u8 msg[MSGSLOT_MSG_LEN] __uninitialized;
-	unsigned int seq;
+	struct msgslot_file *mf = file->private_data;
+	u64 state = atomic64_read(&mf->state);
+	/* Every byte is written by the snapshot before any is read. */
+	struct msgslot_message msg __uninitialized;
 
-	if (!ch)
+	if (!msgslot_state_has_channel(state))
 		return -EINVAL;
 
+	/* Snapshot first: copy_to_user() may fault and sleep. */
+	msgslot_snapshot(mf->slot, msgslot_state_channel(state), &msg);
 	count = min_t(size_t, count, MSGSLOT_MSG_LEN);
-	/*
-	 * Snapshot first: copy_to_user() may fault and sleep.  The snapshot is
-	 * always the whole message, a copy of fixed size that the compiler can
-	 * make a few moves rather than a call to memcpy(); the buffer is not
-	 * zeroed beforehand.
-	 */
-	seq = read_seqbegin(&ch->lock);
-	memcpy(msg, ch->msg, sizeof(msg));
-	if (read_seqretry(&ch->lock, seq)) {
-		read_seqlock_excl(&ch->lock);
-		memcpy(msg, ch->msg, sizeof(msg));
-		read_sequnlock_excl(&ch->lock);
-	}
-
-	if (copy_to_user(buf, msg, count))
+	if (copy_to_user(buf, msg.data, count))
 		return -EFAULT;
+	msgslot_mark_seen(mf, state, msg.generation);
 	return count;
 }
 
 static ssize_t msgslot_write(struct file *file, const char __user *buf,
 			     size_t count, loff_t *ppos)
 {
-	struct msgslot_channel *ch = READ_ONCE(file->private_data);
+	struct msgslot_file *mf = file->private_data;
+	u64 state = atomic64_read(&mf->state);
+	struct msgslot *slot = mf->slot;
 	u8 msg[MSGSLOT_MSG_LEN] = {};
 
-	if (!ch)
+	if (!msgslot_state_has_channel(state))
 		return -EINVAL;
 
 	count = min_t(size_t, count, MSGSLOT_MSG_LEN);
@@ -173,26 +409,68 @@ static ssize_t msgslot_write(struct file *file, const char __user *buf,
 	if (copy_from_user(msg, buf, count))
 		return -EFAULT;
 
-	write_seqlock(&ch->lock);
-	memcpy(ch->msg, msg, sizeof(msg));
-	write_sequnlock(&ch->lock);
+	spin_lock(&slot->lock);
+	msgslot_record_write(&slot->channel[msgslot_state_channel(state)], msg,
+			     count);
+	spin_unlock(&slot->lock);
+	msgslot_wake(slot);
 	return count;
+}
+
+/*
+ * Writable always: a write never blocks.  Readable when the file's channel
+ * holds a later generation than the file last read.  An error without a
+ * channel, as read and write would fail.
+ */
+static __poll_t msgslot_poll(struct file *file, poll_table *wait)
+{
+	struct msgslot_file *mf = file->private_data;
+	__poll_t mask = EPOLLOUT | EPOLLWRNORM;
+	u64 state;
+
+	/*
+	 * One queue for the file's whole life, whatever channel it moves to:
+	 * epoll joins it once, when the file is added.
+	 */
+	poll_wait(file, msgslot_waitqueue(mf->slot), wait);
+	if (!poll_does_not_wait(wait) && !READ_ONCE(mf->waited))
+		WRITE_ONCE(mf->waited, true);
+	/*
+	 * Joined the queue before reading the record (and the state, which
+	 * SET_CHANNEL changes before it looks at waited); see msgslot_wake().
+	 */
+	smp_mb();
+
+	state = atomic64_read(&mf->state);
+	if (!msgslot_state_has_channel(state))
+		return mask | EPOLLERR;
+	if (msgslot_generation(mf->slot, msgslot_state_channel(state)) >
+	    msgslot_state_seen(state))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	return mask;
 }
 
 static const struct file_operations msgslot_fops = {
 	.owner		= THIS_MODULE,
 	.open		= msgslot_open,
+	.release	= msgslot_release,
 	.read		= msgslot_read,
 	.write		= msgslot_write,
+	.poll		= msgslot_poll,
 	.unlocked_ioctl	= msgslot_ioctl,
-	/* The argument is a number, not a pointer: no compat_ptr(). */
-	.compat_ioctl	= msgslot_ioctl,
+	.compat_ioctl	= msgslot_compat_ioctl,
 };
 
 static int __init msgslot_init(void)
 {
 	struct device *dev;
-	int ret;
+	int ret, i;
+
+	/* The uapi struct has no padding: every byte copied out is written. */
+	BUILD_BUG_ON(sizeof(struct msgslot_message) != 24 + MSGSLOT_MSG_LEN);
+
+	for (i = 0; i < ARRAY_SIZE(msgslot_waitqueues); i++)
+		init_waitqueue_head(&msgslot_waitqueues[i]);
 
 	msgslot_cache = kmem_cache_create(MSGSLOT_NAME, sizeof(struct msgslot),
 					  0, SLAB_NO_MERGE, NULL);
