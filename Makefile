@@ -77,7 +77,11 @@ STATIC := $(BUILD)/static
 # Every program of tests/guest/ and bench/ runs in the guest, statically
 # linked; the tool and the device cases also as 32-bit programs.
 GUEST_PROGRAMS := $(basename $(notdir $(wildcard tests/programs/*.c bench/*.c)))
+# The example programs of message_slot(4), as printed there, run too.
+MAN_EXAMPLES := $(shell sed -n 's/^\.\\" SRC BEGIN (\(.*\)\.c)$$/\1/p' \
+	man/message_slot.4)
 GUEST_BINARIES := $(STATIC)/msgslot $(STATIC)/msgslot32 $(STATIC)/slot_test32 \
+	$(STATIC)/poll_test32 $(addprefix $(STATIC)/,$(MAN_EXAMPLES)) \
 	$(addprefix $(STATIC)/,$(GUEST_PROGRAMS))
 export GUEST_APPEND
 
@@ -94,9 +98,23 @@ $(STATIC)/slot_test32: tests/programs/slot_test.c tests/programs/guest.h \
 	@mkdir -p $(@D)
 	$(CC) -m32 -static -Imodule $(CFLAGS) $(WARNINGS) -o $@ $<
 
-$(STATIC)/%: tests/programs/%.c tests/programs/guest.h module/message_slot.h
+$(STATIC)/poll_test32: tests/programs/poll_test.c tests/programs/guest.h \
+		tests/lib/harness.h module/message_slot.h
 	@mkdir -p $(@D)
-	$(CC) -static -pthread -Imodule $(CFLAGS) $(WARNINGS) -o $@ $<
+	$(CC) -m32 -static -pthread -Imodule -Itests/lib $(CFLAGS) $(WARNINGS) \
+		-o $@ $<
+
+$(STATIC)/%: tests/programs/%.c tests/programs/guest.h tests/lib/harness.h \
+		module/message_slot.h
+	@mkdir -p $(@D)
+	$(CC) -static -pthread -Imodule -Itests/lib $(CFLAGS) $(WARNINGS) -o $@ $<
+
+$(BUILD)/examples/%.c: man/message_slot.4 host/man-examples
+	host/man-examples man/message_slot.4 $(@D) > /dev/null
+
+$(STATIC)/%: $(BUILD)/examples/%.c module/message_slot.h
+	@mkdir -p $(@D)
+	$(CC) -static -Imodule $(CFLAGS) $(WARNINGS) -o $@ $<
 
 $(STATIC)/%: bench/%.c module/message_slot.h
 	@mkdir -p $(@D)

@@ -10,6 +10,8 @@
 KO=/lib/message_slot.ko
 SLOT_TEST=/bin/slot_test
 SLOT_TEST32=/bin/slot_test32
+POLL_TEST=/bin/poll_test
+POLL_TEST32=/bin/poll_test32
 PATTERNS=/tests/kernel-log-errors
 SKIP=4
 
@@ -24,7 +26,7 @@ COMPAT_CASES="ioctl_accepts_every_channel ioctl_unknown_command_enotty
 # Each defines a function case_NAME per case and adds NAME to $CASES; each
 # case starts and must end with message_slot loaded and /dev/msgslot0 there.
 CASES=
-for file in tool install robust bench; do
+for file in tool install robust bench examples; do
 	# shellcheck disable=SC1090 # case files, each added to $CASES
 	[ -f "/tests/$file.sh" ] && . "/tests/$file.sh"
 done
@@ -177,9 +179,12 @@ after_devices="rmmod_refused_while_open rmmod_frees_every_slot
 	major_parameter_selects_major taken_major_fails_cleanly
 	load_unload_20_cycles kernel_log_clean"
 device_cases=$($SLOT_TEST --list)
+poll_cases=$($POLL_TEST --list)
+poll_cases32=$($POLL_TEST32 --list32)
 
 total=0
-for c in $before_devices $device_cases $COMPAT_CASES $CASES $after_devices; do
+for c in $before_devices $device_cases $COMPAT_CASES $poll_cases \
+	$poll_cases32 $CASES $after_devices; do
 	total=$((total + 1))
 done
 
@@ -193,6 +198,12 @@ for c in $device_cases; do
 done
 for c in $COMPAT_CASES; do
 	run "compat32_$c" "$SLOT_TEST32" "$c"
+done
+for c in $poll_cases; do
+	run "$c" "$POLL_TEST" "$c"
+done
+for c in $poll_cases32; do
+	run "compat32_$c" "$POLL_TEST32" "$c"
 done
 for c in $CASES; do
 	run "$c" "case_$c"

@@ -77,7 +77,7 @@ case_guest_programs_build_without_warnings() {
 	local src status=0
 
 	for src in "$top"/tests/programs/*.c "$top"/bench/*.c; do
-		cc "${warnings[@]}" -pthread -I"$top/module" \
+		cc "${warnings[@]}" -pthread -I"$top/module" -I"$top/tests/lib" \
 			-o "$tmp/$(basename "$src" .c)" "$src" || status=1
 	done
 	return "$status"
@@ -104,7 +104,7 @@ case_shell_scripts_pass_shellcheck() {
 	# The guest's scripts run under busybox sh; the host's under bash.
 	shellcheck -s sh guest/init guest/demo.sh host/deps host/lane \
 		host/lane-root host/kernel-version host/mkinitramfs \
-		host/build-module host/dkms-build tests/guest/*.sh
+		host/build-module host/dkms-build host/man-examples tests/guest/*.sh
 	shellcheck -s bash host/run host/debug-kernel tests/check \
 		tests/check-kernels tests/host/*.sh .ci/run completions/msgslot \
 		bench/run
