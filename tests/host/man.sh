@@ -3,7 +3,7 @@
 #
 # The rules of the manual pages under man/, one KTAP case each: mandoc and
 # groff find nothing to say about any page, no page has a blank line, and
-# the program in EXAMPLES of message_slot(4) compiles against
+# the programs in EXAMPLES of message_slot(4) compile against
 # module/message_slot.h.  message_sender(1) and message_reader(1) are links
 # that make install makes; tests/host/install.sh checks them.
 # Run from the top of the source tree.
@@ -12,7 +12,7 @@ set -u
 # shellcheck source=ktap.sh source-path=SCRIPTDIR disable=SC1091
 . "$(dirname "$0")/ktap.sh"
 
-EXAMPLE_PAGE=man4/message_slot.4
+EXAMPLE_PAGE_SOURCE=man/message_slot.4
 
 if [ ! -d man ] || [ ! -f module/message_slot.h ]; then
 	echo "$0: run from the top of the source tree" >&2
@@ -86,33 +86,26 @@ case_no_page_has_blank_lines() {
 	return "$status"
 }
 
-# The program as a reader sees it: rendered as man(1) renders it, taken from
-# the "Program source" subsection to the next section, indentation removed.
-case_example_program_compiles() {
-	local program=$tmp/example.c out status
+# The programs under EXAMPLES (host/man-examples takes each as printed):
+# message_slot(4) has at least one, and every one compiles cleanly.
+case_example_programs_compile() {
+	local name names status=0
 
-	need groff || return
 	need cc || return
-	groff -man -Tascii -P-cbou -rcR=1 "$pages/$EXAMPLE_PAGE" |
-		awk '/^   Program source$/ { on = 1; next }
-		     on && /^[^ ]/ { exit }
-		     on { print }' |
-		awk '{ lines[NR] = $0 }
-		     /[^ ]/ { match($0, /^ */)
-			      if (min == "" || RLENGTH < min) min = RLENGTH }
-		     END { for (i = 1; i <= NR; i++)
-				print substr(lines[i], min + 1) }' > "$program"
-	if ! grep -q 'main(' "$program"; then
-		echo "$EXAMPLE_PAGE has no program under EXAMPLES, Program source"
+	names=$(host/man-examples "$EXAMPLE_PAGE_SOURCE" "$tmp/examples") ||
+		return 1
+	if [ -z "$names" ]; then
+		echo "$EXAMPLE_PAGE_SOURCE has no program between SRC BEGIN and SRC END"
 		return 1
 	fi
-	echo "cc -Wall -Wextra -Werror -I module:" \
-	     "$(wc -l < "$program") lines from $EXAMPLE_PAGE"
-	out=$(cc -Wall -Wextra -Werror -I module -o "$tmp/example" "$program" \
-		2>&1) && status=0 || status=$?
-	[ -n "$out" ] && printf '%s\n' "$out"
+	for name in $names; do
+		echo "cc -Wall -Wextra -Werror -I module $name:" \
+		     "$(wc -l < "$tmp/examples/$name") lines"
+		cc -Wall -Wextra -Werror -I module -o "$tmp/examples/${name%.c}" \
+			"$tmp/examples/$name" 2>&1 || status=1
+	done
 	return "$status"
 }
 
 ktap_main every_page_passes_mandoc_lint every_page_passes_groff_warnings \
-	no_page_has_blank_lines example_program_compiles
+	no_page_has_blank_lines example_programs_compile
