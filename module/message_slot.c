@@ -433,7 +433,13 @@ static __poll_t msgslot_poll(struct file *file, poll_table *wait)
 	 * epoll joins it once, when the file is added.
 	 */
 	poll_wait(file, msgslot_waitqueue(mf->slot), wait);
-	if (!poll_does_not_wait(wait) && !READ_ONCE(mf->waited))
+	/*
+	 * Any poll counts as waiting, even one that does not join the queue
+	 * (select with a zero timeout): at worst SET_CHANNEL wakes the queue
+	 * once for nobody.  (poll_does_not_wait(), which could tell, is gone
+	 * from newer kernels.)
+	 */
+	if (!READ_ONCE(mf->waited))
 		WRITE_ONCE(mf->waited, true);
 	/*
 	 * Joined the queue before reading the record (and the state, which
