@@ -9,6 +9,7 @@
 
 #include <linux/device.h>
 #include <linux/slab.h>
+#include <linux/version.h>
 
 /*
  * Before 6.4, class_create() was a macro that took the owning module as well
@@ -42,6 +43,18 @@
 #else
 #define __uninitialized
 #endif
+#endif
+
+/*
+ * Since 6.3, vma->vm_flags is changed only through vm_flags_mod() and its
+ * kin, which also take the locks that per-VMA locking wants.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#define msgslot_vm_flags_change(vma, set, clear) \
+	vm_flags_mod(vma, set, clear)
+#else
+#define msgslot_vm_flags_change(vma, set, clear) \
+	((vma)->vm_flags = ((vma)->vm_flags | (set)) & ~(clear))
 #endif
 
 #endif /* MSGSLOT_COMPAT_H */
