@@ -81,7 +81,7 @@ GUEST_PROGRAMS := $(basename $(notdir $(wildcard tests/programs/*.c bench/*.c)))
 MAN_EXAMPLES := $(shell sed -n 's/^\.\\" SRC BEGIN (\(.*\)\.c)$$/\1/p' \
 	man/message_slot.4)
 GUEST_BINARIES := $(STATIC)/msgslot $(STATIC)/msgslot32 $(STATIC)/slot_test32 \
-	$(STATIC)/poll_test32 $(addprefix $(STATIC)/,$(MAN_EXAMPLES)) \
+	$(STATIC)/poll_test32 $(STATIC)/mmap_test32 $(addprefix $(STATIC)/,$(MAN_EXAMPLES)) \
 	$(addprefix $(STATIC)/,$(GUEST_PROGRAMS))
 export GUEST_APPEND
 
@@ -104,17 +104,24 @@ $(STATIC)/poll_test32: tests/programs/poll_test.c tests/programs/guest.h \
 	$(CC) -m32 -static -pthread -Imodule -Itests/lib $(CFLAGS) $(WARNINGS) \
 		-o $@ $<
 
-$(STATIC)/%: tests/programs/%.c tests/programs/guest.h tests/lib/harness.h \
-		module/message_slot.h
+$(STATIC)/mmap_test32: tests/programs/mmap_test.c tests/programs/guest.h \
+		tests/lib/harness.h include/msgslot_map.h module/message_slot.h
 	@mkdir -p $(@D)
-	$(CC) -static -pthread -Imodule -Itests/lib $(CFLAGS) $(WARNINGS) -o $@ $<
+	$(CC) -m32 -static -pthread -Iinclude -Itests/lib $(CFLAGS) $(WARNINGS) \
+		-o $@ $<
+
+$(STATIC)/%: tests/programs/%.c tests/programs/guest.h tests/lib/harness.h \
+		include/msgslot_map.h module/message_slot.h
+	@mkdir -p $(@D)
+	$(CC) -static -pthread -Imodule -Iinclude -Itests/lib $(CFLAGS) \
+		$(WARNINGS) -o $@ $<
 
 $(BUILD)/examples/%.c: man/message_slot.4 host/man-examples
 	host/man-examples man/message_slot.4 $(@D) > /dev/null
 
-$(STATIC)/%: $(BUILD)/examples/%.c module/message_slot.h
+$(STATIC)/%: $(BUILD)/examples/%.c module/message_slot.h include/msgslot_map.h
 	@mkdir -p $(@D)
-	$(CC) -static -Imodule $(CFLAGS) $(WARNINGS) -o $@ $<
+	$(CC) -static -Imodule -Iinclude $(CFLAGS) $(WARNINGS) -o $@ $<
 
 $(STATIC)/%: bench/%.c module/message_slot.h
 	@mkdir -p $(@D)
