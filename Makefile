@@ -261,7 +261,7 @@ uninstall:
 		$(DESTDIR)$(COMPLETIONSDIR)/message_reader \
 		$(DESTDIR)$(UDEVRULESDIR)/60-msgslot.rules
 ifneq ($(KERNELRELEASE_OF_KDIR),)
-	$(RM) $(DESTDIR)$(MODULE_DIR)/message_slot.ko
+	$(RM) $(addprefix $(DESTDIR)$(MODULE_DIR)/message_slot,.ko .ko.xz .ko.zst .ko.gz)
 ifeq ($(DESTDIR),)
 	depmod $(KERNELRELEASE_OF_KDIR)
 endif
