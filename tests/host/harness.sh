@@ -4,8 +4,9 @@
 # The harness itself must fail when the guest does: a guest that panics or
 # hangs makes host/run fail and show the end of the console, and a missing
 # package without root makes host/deps print the apt-get line to run.  The
-# closing tally (tests/tally.sh) counts what ends without one, or fails
-# without a failed case, as failed.
+# flow around it: every lane of host/lane.mk is complete, a lane's stamp
+# changes only with its kernel, and the closing tally (tests/tally.sh)
+# counts what ends without one, or fails without a failed case, as failed.
 # usage: tests/host/harness.sh KERNEL INITRAMFS
 set -u
 # shellcheck source=ktap.sh source-path=SCRIPTDIR disable=SC1091
@@ -55,6 +56,73 @@ case_deps_without_root_prints_apt_line() {
 	grep -qxF "  $want" "$tmp/deps" || { cat "$tmp/deps"; return 1; }
 }
 
+# lane_table: each lane of host/lane.mk as NAME|READY|IMAGE|KDIR|ROOT,
+# then the lanes make check-kernels runs, as "kernels: LANE...".
+lane_table() {
+	# shellcheck disable=SC2016 # make's variables, not the shell's
+	make -C "$top" --no-print-directory -s --eval 'lane-table:
+	@$(foreach l,$(lanes),echo "$l|$(lane.$l.ready)|$(lane.$l.image)|$(lane.$l.kdir)|$(lane.$l.root)";)
+	@echo "kernels: $(kernels_lanes)"' release=RELEASE lane-table
+}
+
+case_every_lane_says_how_its_kernel_is_made_ready() {
+	local name ready image kdir root lanes=" " lane
+	while IFS='|' read -r name ready image kdir root; do
+		[ "${name%%:*}" != kernels ] || break
+		lanes+="$name "
+		[ -x "$top/${ready%% *}" ] ||
+			{ echo "lane $name: READY '$ready' is no program here"; return 1; }
+		if [ -z "$image" ] || [ -z "$kdir" ]; then
+			echo "lane $name: no image or KDIR"
+			return 1
+		fi
+		if [ -n "$root" ]; then
+			expect "lane $name: KDIR in its root" "$kdir" \
+				/lib/modules/RELEASE/build
+		fi
+	done < <(lane_table)
+	for lane in $(lane_table | sed -n 's/^kernels: //p'); do
+		[[ $lanes == *" $lane "* ]] ||
+			{ echo "check-kernels runs '$lane', not in host/lane.mk"; return 1; }
+	done
+	[[ $lanes == " stable debug "* ]] || { echo "lanes:$lanes"; return 1; }
+	make -C "$top" -n check KERNEL=no-such-lane > "$tmp/no-lane" 2>&1 &&
+		{ echo "make check KERNEL=no-such-lane went on"; return 1; }
+	grep -q "KERNEL=no-such-lane: no such lane in host/lane.mk (lanes: stable" \
+		"$tmp/no-lane" || { cat "$tmp/no-lane"; return 1; }
+}
+
+case_lane_stamp_changes_only_with_the_kernel() {
+	local stamp=$tmp/lane/ready image=$tmp/image before
+	# A lane's READY: progress, then the release in $tmp/release.
+	printf '#!/bin/sh\necho progress\ncat %s\n' "$tmp/release" > "$tmp/ready"
+	chmod +x "$tmp/ready"
+	echo 1.0 > "$tmp/release"
+	echo kernel > "$image"
+	"$top/host/lane-ready" "$stamp" "$image" "$tmp/ready" > "$tmp/out"
+	grep -qx progress "$tmp/out" || { echo "progress not shown"; return 1; }
+	expect "release" "$(cut -d' ' -f1 "$stamp")" 1.0
+	touch -d 2000-01-01 "$stamp"
+	before=$(stat -c %Y "$stamp")
+	"$top/host/lane-ready" "$stamp" "$image" "$tmp/ready" > /dev/null
+	expect "stamp time, same kernel" "$(stat -c %Y "$stamp")" "$before"
+	touch -d 2001-01-01 "$image"
+	"$top/host/lane-ready" "$stamp" "$image" "$tmp/ready" > /dev/null
+	[ "$(stat -c %Y "$stamp")" != "$before" ] ||
+		{ echo "a rebuilt image left the stamp alone"; return 1; }
+	echo 1.1 > "$tmp/release"
+	"$top/host/lane-ready" "$stamp" "$image" "$tmp/ready" > /dev/null
+	expect "release" "$(cut -d' ' -f1 "$stamp")" 1.1
+	if "$top/host/lane-ready" "$stamp" "$image" false > /dev/null 2>&1 ||
+		"$top/host/lane-ready" "$stamp" "$image" true > /dev/null 2>&1 ||
+		"$top/host/lane-ready" "$stamp" "$tmp/none" "$tmp/ready" \
+			> /dev/null 2>&1; then
+		echo "a failed READY, no release or no image made a lane ready"
+		return 1
+	fi
+	expect "release after failures" "$(cut -d' ' -f1 "$stamp")" 1.1
+}
+
 case_tally_counts_what_ends_badly_as_failed() {
 	local out status
 	out=$(
@@ -92,4 +160,6 @@ case_tally_counts_what_ends_badly_as_failed() {
 
 ktap_main panicking_guest_fails_with_console_tail \
 	hung_guest_is_killed_and_fails deps_without_root_prints_apt_line \
+	every_lane_says_how_its_kernel_is_made_ready \
+	lane_stamp_changes_only_with_the_kernel \
 	tally_counts_what_ends_badly_as_failed
