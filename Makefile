@@ -178,7 +178,8 @@ GUEST_INSTALL := $(GUEST_DIR)/stage.stamp $(GUEST_DIR)/dkms.ko
 INITRAMFS_FLAGS := -s $(GUEST_DIR)/stage \
 	-f $(GUEST_DIR)/dkms.ko:/lib/dkms/message_slot.ko
 
-$(GUEST_DIR)/stage.stamp: tool $(MODULE_SOURCES) man/msgslot.1 \
+# (msgslot rather than the phony tool, which would redo the stage each run)
+$(GUEST_DIR)/stage.stamp: msgslot $(MODULE_SOURCES) man/msgslot.1 \
 		man/message_slot.4 completions/msgslot udev/60-msgslot.rules \
 		$(LANE_STAMP)
 	rm -rf $(GUEST_DIR)/stage
