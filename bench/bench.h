@@ -187,7 +187,8 @@ struct fixture {
 	int wait;		/* what the ping-pong waits on: rd, or epoll */
 	int mq;			/* a POSIX message queue */
 	pid_t partner;		/* the ping-pong's other process */
-	unsigned int *futex;	/* the futex pair, shared with the partner */
+	void *map;		/* a mapping (the futex pair), or NULL */
+	size_t map_len;
 	const char *path;	/* opened and closed by the open loops */
 	const void *arg;	/* the row's */
 	char buf[LEN];
@@ -220,12 +221,12 @@ extern const struct pingpong pp_msgslot_poll, pp_msgslot_epoll,
 void setup_pingpong(struct bench *b, struct fixture *f, int thread);
 void loop_pingpong(struct fixture *f, long n);
 
-/* scaling.c: the same loop on 1 .. -j threads */
+/* scaling.c: the same loop on 1 .. -j threads, for LEVEL_THREADS */
 void setup_own_minor(struct bench *b, struct fixture *f, int thread);
 void setup_one_slot(struct bench *b, struct fixture *f, int thread);
 void setup_dev_zero(struct bench *b, struct fixture *f, int thread);
 void loop_read_3_write_1(struct fixture *f, long n);
-void measure_scaling(struct bench *b);
+void measure_threads(struct bench *b, enum section_id id);
 
 /* memory.c */
 void measure_memory(struct bench *b, unsigned long upto);

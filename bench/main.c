@@ -54,9 +54,11 @@ static void usage(FILE *f)
 	      "(default 100000)\n"
 	      "  -j THREADS  most threads for the scaling figures (default: "
 	      "the CPU count)\n"
-	      "  -S SECTIONS only these (default all): round_trip, calls, "
-	      "wakeup, scaling,\n"
-	      "              memory, open_close\n"
+	      "  -S SECTIONS only these, comma-separated (default all):\n"
+	      "             ", f);
+	for (int id = 0; id < SECTIONS; id++)
+		fprintf(f, " %s", sections[id].name);
+	fputs(" memory\n"
 	      "  -l LABEL    name this run in its output's marker lines\n"
 	      "  --list      print the sections, rows and goals, and exit\n"
 	      "It writes to the minors after DEVICE's and allocates SLOTS "
@@ -199,15 +201,15 @@ int main(int argc, char **argv)
 		measure_open(&b, 0, 1);
 		measure_open(&b, 1, 1000);
 	}
-	for (int id = SEC_ROUND_TRIP; id <= SEC_WAKEUP; id++) {
-		if (!b.run_section[id])
+	/* The sections in the table's order; open + close as the slots grow. */
+	for (int id = 0; id < SECTIONS; id++) {
+		if (!b.run_section[id] || sections[id].levels == LEVEL_SLOTS)
 			continue;
 		printf("bench: %s\n", sections[id].name);
-		measure_section(&b, id, 0);
-	}
-	if (b.run_section[SEC_SCALING]) {
-		printf("bench: scaling\n");
-		measure_scaling(&b);
+		if (sections[id].levels == LEVEL_THREADS)
+			measure_threads(&b, id);
+		else
+			measure_section(&b, id, 0);
 	}
 	if (b.run_memory) {
 		/* The growth from 1,000 slots on, as open + close leaves it. */

@@ -235,10 +235,10 @@ void setup_pingpong(struct bench *b, struct fixture *f, int thread)
 			die("eventfd: %s", strerror(errno));
 		break;
 	case T_FUTEX:
-		f->futex = mmap(NULL, 2 * sizeof(*f->futex),
-				PROT_READ | PROT_WRITE,
-				MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-		if (f->futex == MAP_FAILED)
+		f->map_len = 2 * sizeof(unsigned int);
+		f->map = mmap(NULL, f->map_len, PROT_READ | PROT_WRITE,
+			      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (f->map == MAP_FAILED)
 			die("mmap: %s", strerror(errno));
 		break;
 	}
@@ -249,7 +249,7 @@ void setup_pingpong(struct bench *b, struct fixture *f, int thread)
 	if (f->partner < 0)
 		die("fork: %s", strerror(errno));
 	if (f->partner == 0)
-		partner(b, pp, &s, f->futex, slot);
+		partner(b, pp, &s, f->map, slot);
 	if (pp->transport == T_PIPE) {
 		close(s.rd);
 		close(s.wr);
@@ -267,14 +267,15 @@ void loop_pingpong(struct fixture *f, long n)
 {
 	const struct pingpong *pp = f->arg;
 	struct side a = { f->wr, f->rd, f->wait, { 0 } };
-	unsigned int seq;
+	unsigned int *futex_pair = f->map, seq;
 
 	memcpy(a.buf, f->buf, LEN);
 	for (long i = 0; i < n; i++) {
 		if (pp->transport == T_FUTEX) {
-			seq = __atomic_load_n(&f->futex[0], __ATOMIC_RELAXED);
-			futex_post(&f->futex[0], seq + 1);
-			futex_await(&f->futex[1], seq);
+			seq = __atomic_load_n(&futex_pair[0],
+					      __ATOMIC_RELAXED);
+			futex_post(&futex_pair[0], seq + 1);
+			futex_await(&futex_pair[1], seq);
 			continue;
 		}
 		send_one(pp, &a);

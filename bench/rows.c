@@ -4,7 +4,10 @@
  * The table, the JSON and the plot data are all printed from here, so a
  * new row is one entry below (and, if it is a new kind of work, a setup and
  * a loop function).  Row names are unique: the JSON and the tests find a
- * row by its name.
+ * row by its name.  A new section is an entry of enum section_id (its
+ * place there is when it runs) and one below: LEVEL_ONE, one thread, ns an
+ * iteration; LEVEL_THREADS, 1 .. -j threads each running the loop, calls
+ * per second.
  */
 #include "bench.h"
 
@@ -85,7 +88,7 @@ const struct row rows[] = {
 	{ SEC_WAKEUP, "msgslot-epoll", "msgslot: epoll_wait + read",
 	  "msgslot epoll", setup_pingpong, loop_pingpong, &pp_msgslot_epoll },
 	{ SEC_WAKEUP, "msgslot-poll-get-message",
-	  "msgslot: poll + GET_MESSAGE", "msgslot GET_MSG", setup_pingpong,
+	  "msgslot: poll + GET_MESSAGE", "msgslot ioctl", setup_pingpong,
 	  loop_pingpong, &pp_msgslot_poll_get },
 	{ SEC_WAKEUP, "pipe-poll", "pipe: poll + read", "pipe poll",
 	  setup_pingpong, loop_pingpong, &pp_pipe_poll },

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Thread scaling: each row's loop on 1 .. -j threads at once, one a CPU,
- * in calls per second.
+ * Thread scaling: each row of a section of LEVEL_THREADS runs its loop on
+ * 1 .. -j threads at once, one a CPU, in calls per second.
  */
 #include "bench.h"
 
@@ -81,6 +81,7 @@ static void *worker_main(void *arg)
 static double run_threads(struct bench *b, const struct row *row,
 			  int nthreads)
 {
+	long run_ms = section_run_ms(b, row->section);
 	static struct worker w[MAX_THREADS];
 	pthread_barrier_t start;
 	atomic_int stop = 0;
@@ -102,7 +103,7 @@ static double run_threads(struct bench *b, const struct row *row,
 			die("pthread_create: %s", strerror(err));
 	}
 	pthread_barrier_wait(&start);
-	sleep_ms(section_run_ms(b, SEC_SCALING));
+	sleep_ms(run_ms);
 	atomic_store(&stop, 1);
 	for (i = 0; i < nthreads; i++) {
 		pthread_join(w[i].tid, NULL);
@@ -118,9 +119,8 @@ static double run_threads(struct bench *b, const struct row *row,
  * interleaved like measure_section()'s; a first round warms up and is not
  * counted.
  */
-void measure_scaling(struct bench *b)
+void measure_threads(struct bench *b, enum section_id id)
 {
-	enum section_id id = SEC_SCALING;
 	int i, n, r, levels = 0;
 
 	_Static_assert(MAX_THREADS <= 1 << (MAX_LEVELS - 2),

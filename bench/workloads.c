@@ -39,11 +39,11 @@ void teardown_fixture(struct fixture *f)
 		close(f->wr);
 	if (f->mq >= 0)
 		mq_close(f->mq);
-	if (f->futex)
-		munmap(f->futex, 2 * sizeof(*f->futex));
+	if (f->map)
+		munmap(f->map, f->map_len);
 	f->partner = 0;
 	f->wr = f->rd = f->wait = f->mq = -1;
-	f->futex = NULL;
+	f->map = NULL;
 }
 
 /* Channel 0 of the single-thread slot, read and written through one file. */
