@@ -198,10 +198,9 @@ $(BENCH_INITRAMFS): $(GUEST_INITRAMFS) $(BENCH_BEFORE_KO)
 	host/mkinitramfs $(INITRAMFS_FLAGS) $(BENCH_FLAGS) $@ \
 		$(GUEST_DIR)/message_slot.ko $(GUEST_BINARIES)
 
-# BENCH_ARGS reach guest/init as one word: msgslot_bench_args=-r,3,-m,20.
-comma := ,
+# BENCH_ARGS reach guest/init as one word: msgslot_bench_args=-r+3+-m+20.
 space := $(subst x, ,x)
-BENCH_APPEND := msgslot_bench_args=$(subst $(space),$(comma),$(strip $(BENCH_ARGS)))
+BENCH_APPEND := msgslot_bench_args=$(subst $(space),+,$(strip $(BENCH_ARGS)))
 
 guest-bench: $(BENCH_INITRAMFS)
 	GUEST_APPEND="$(GUEST_APPEND) $(BENCH_APPEND)" bench/run \

@@ -144,8 +144,8 @@ void open_device(struct bench *b)
 	struct stat st;
 
 	if (stat(b->device, &st) < 0)
-		die("%s: %s (is message_slot loaded?)", b->device,
-		    strerror(errno));
+		die("%s: %s%s", b->device, strerror(errno),
+		    errno == ENOENT ? " (is message_slot loaded?)" : "");
 	if (!S_ISCHR(st.st_mode))
 		die("%s is not a character device", b->device);
 	b->major = major(st.st_rdev);

@@ -160,12 +160,17 @@ static void print_table(const struct bench *b, const struct utsname *uts,
 	if (b->run_memory)
 		table_memory(b);
 	printf("Goals\n");
-	for (int i = 0; i < goal_count; i++)
-		printf("  %-7s %-52s %7.2f%s (goal %s %g%s)\n",
-		       goal_status(b, &goals[i]), goals[i].text,
-		       goal_value(b, &goals[i]), goals[i].unit,
-		       goals[i].at_least ? ">=" : "<=", goals[i].limit,
-		       goals[i].unit);
+	for (int i = 0; i < goal_count; i++) {
+		const struct goal *g = &goals[i];
+		char value[32] = "not measured";
+
+		if (isfinite(goal_value(b, g)))
+			snprintf(value, sizeof(value), "%.2f%s",
+				 goal_value(b, g), g->unit);
+		printf("  %-7s %-52s %12s (goal %s %g%s)\n",
+		       goal_status(b, g), g->text, value,
+		       g->at_least ? ">=" : "<=", g->limit, g->unit);
+	}
 	mark(b, "table-end");
 }
 

@@ -77,6 +77,31 @@ static long calibrate(const struct bench *b, const struct row *row,
 	return n < 1 ? 1 : n;
 }
 
+static void setup_row(struct bench *b, int i, struct fixture *f)
+{
+	init_fixture(f, &rows[i]);
+	if (rows[i].setup)
+		rows[i].setup(b, f, 0);
+}
+
+/*
+ * One run of @n iterations of row @i, in ns an iteration, with a fixture of
+ * its own: no other row's files, processes or waiters are there meanwhile
+ * (an idle ping-pong partner's epoll entry on a shared wait queue would be
+ * woken by this row's writes).  A twentieth of the run first warms it up.
+ */
+static double one_run(struct bench *b, int i, long n)
+{
+	struct fixture f;
+	double t;
+
+	setup_row(b, i, &f);
+	run_loop(&rows[i], &f, n / 20 + 1);
+	t = run_loop(&rows[i], &f, n) / (double)n;
+	teardown_fixture(&f);
+	return t;
+}
+
 /*
  * Measure every row of section @id at @level, pinned to the first CPU: each
  * the median of @runs runs of section_run_ms(), ns an iteration.  The runs are
@@ -86,7 +111,7 @@ static long calibrate(const struct bench *b, const struct row *row,
  */
 void measure_section(struct bench *b, enum section_id id, int level)
 {
-	struct fixture f[MAX_ROWS];
+	struct fixture f;
 	long n[MAX_ROWS];
 	int i, r;
 
@@ -94,25 +119,18 @@ void measure_section(struct bench *b, enum section_id id, int level)
 	for (i = 0; i < row_count; i++) {
 		if (rows[i].section != id)
 			continue;
-		init_fixture(&f[i], &rows[i]);
-		if (rows[i].setup)
-			rows[i].setup(b, &f[i], 0);
+		setup_row(b, i, &f);
+		n[i] = calibrate(b, &rows[i], &f);
+		teardown_fixture(&f);
 	}
-	for (i = 0; i < row_count; i++)
-		if (rows[i].section == id)
-			n[i] = calibrate(b, &rows[i], &f[i]);
 	for (r = 0; r < b->runs; r++)
 		for (i = 0; i < row_count; i++)
 			if (rows[i].section == id)
-				b->fig[i][level].runs[r] =
-					run_loop(&rows[i], &f[i], n[i]) /
-					(double)n[i];
-	for (i = 0; i < row_count; i++) {
-		if (rows[i].section != id)
-			continue;
-		b->fig[i][level].s = summarize(b->fig[i][level].runs, b->runs);
-		teardown_fixture(&f[i]);
-	}
+				b->fig[i][level].runs[r] = one_run(b, i, n[i]);
+	for (i = 0; i < row_count; i++)
+		if (rows[i].section == id)
+			b->fig[i][level].s = summarize(b->fig[i][level].runs,
+						       b->runs);
 	unpin(b);
 	if (b->levels[id] < level + 1)
 		b->levels[id] = level + 1;
