@@ -6,6 +6,9 @@
 # make check        every test: host tests, then the guest suite in QEMU
 # make shell        a guest shell with the module loaded (needs a terminal)
 # make bench        the benchmark against the kernel's own IPC, in the guest
+#                   (BENCH_ARGS: bench's options; BENCH_BEFORE: the commit
+#                   whose module it also measures, empty for none)
+# make bench-program  the benchmark for this machine, as build/bench
 # make check-debug  the guest suite on a KASAN/lockdep/kmemleak kernel
 # make check-kernels  the guest suite on every kernel lane (host/lane.mk)
 #
@@ -23,9 +26,11 @@ WARNINGS := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
 TOOL_FLAGS := -DMSGSLOT_VERSION='"$(VERSION)"'
 MODULE_SOURCES := module/Kbuild module/message_slot.c module/message_slot.h \
 	module/compat.h
+BENCH_SOURCES := $(wildcard bench/*.c)
+BENCH_DEPS := $(BENCH_SOURCES) bench/bench.h module/message_slot.h
 
 .PHONY: all tool module clean deps demo check shell bench check-debug \
-	check-kernels
+	check-kernels bench-program
 .DELETE_ON_ERROR:
 
 all: tool module
@@ -38,6 +43,12 @@ msgslot: msgslot.c module/message_slot.h VERSION
 
 message_sender message_reader: msgslot
 	ln -sf msgslot $@
+
+bench-program: $(BUILD)/bench
+
+$(BUILD)/bench: $(BENCH_DEPS)
+	@mkdir -p $(@D)
+	$(CC) -pthread -Imodule $(CFLAGS) $(WARNINGS) -o $@ $(BENCH_SOURCES)
 
 module:
 	@test -f "$(KDIR)/Makefile" || { echo "make: no kernel build tree at" \
@@ -103,18 +114,19 @@ check check-debug: deps $(GUEST_INITRAMFS) tool
 shell: deps $(GUEST_INITRAMFS)
 	host/run $(GUEST_KERNEL) $(GUEST_INITRAMFS) shell
 
-bench: deps $(GUEST_INITRAMFS)
-	bench/run $(GUEST_KERNEL) $(GUEST_INITRAMFS) $(GUEST_DIR)/bench
+bench: deps $(BENCH_INITRAMFS)
+	GUEST_APPEND="$(GUEST_APPEND) $(BENCH_APPEND)" bench/run \
+		$(GUEST_KERNEL) $(BENCH_INITRAMFS) $(GUEST_DIR)/bench
 
 # The guest suite on every kernel lane (or those in LANES), a line each.
 check-kernels: deps
 	tests/check-kernels $(or $(LANES),$(kernels_lanes))
 
-# Every program of tests/programs/ and bench/ runs in the guest, statically
-# linked; the tool and the device cases also as 32-bit programs.
+# Every program of tests/programs/ and the benchmark run in the guest,
+# statically linked; the tool and the device cases also as 32-bit programs.
 STATIC := $(BUILD)/static$(patsubst %,-%,$(filter-out x86_64,$(GUEST_ARCH)))
 GUEST_CFLAGS := $(if $(filter i386,$(GUEST_ARCH)),-m32)
-GUEST_PROGRAMS := $(basename $(notdir $(wildcard tests/programs/*.c bench/*.c)))
+GUEST_PROGRAMS := $(basename $(notdir $(wildcard tests/programs/*.c))) bench
 # The example programs of message_slot(4), as printed there, run too.
 MAN_EXAMPLES := $(shell sed -n 's/^\.\\" SRC BEGIN (\(.*\)\.c)$$/\1/p' \
 	man/message_slot.4)
@@ -166,10 +178,10 @@ $(STATIC)/%: $(BUILD)/examples/%.c module/message_slot.h include/msgslot_map.h
 	$(CC) $(GUEST_CFLAGS) -static -Imodule -Iinclude $(CFLAGS) $(WARNINGS) \
 		-o $@ $<
 
-$(STATIC)/%: bench/%.c module/message_slot.h
+$(STATIC)/bench: $(BENCH_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -static -pthread -Imodule $(CFLAGS) $(WARNINGS) \
-		-o $@ $<
+		-o $@ $(BENCH_SOURCES)
 
 # Each also depends on the kernel: its stamp changes with its release, and
 # with its image when a rebuilt debug kernel keeps its release.
@@ -204,6 +216,36 @@ $(GUEST_INITRAMFS): $(GUEST_DIR)/message_slot.ko $(GUEST_BINARIES) \
 		guest/kernel-log-errors $(wildcard tests/guest/*.sh)
 	host/mkinitramfs $(INITRAMFS_FLAGS) $@ $(GUEST_DIR)/message_slot.ko \
 		$(GUEST_BINARIES)
+
+# make bench also measures the module as it was at BENCH_BEFORE (before
+# poll), built by that commit's own scripts and loaded in turn in the same
+# guest: its own initramfs, so make check does not build it.
+BENCH_BEFORE ?= deb35ac
+BENCH_INITRAMFS := $(GUEST_DIR)/bench-initramfs.gz
+ifneq ($(filter bench,$(MAKECMDGOALS)),)
+ifeq ($(shell git cat-file -e '$(BENCH_BEFORE)^{commit}' 2>/dev/null && echo y),)
+$(warning commit '$(BENCH_BEFORE)' is not in this clone: measuring this \
+	module alone (BENCH_BEFORE= asks for that))
+override BENCH_BEFORE :=
+endif
+endif
+ifneq ($(BENCH_BEFORE),)
+BENCH_BEFORE_KO := $(GUEST_DIR)/before-$(BENCH_BEFORE)/message_slot.ko
+BENCH_FLAGS := -f $(BENCH_BEFORE_KO):/lib/message_slot-before.ko
+
+$(BENCH_BEFORE_KO): $(LANE_STAMP)
+	rm -rf $(@D) && mkdir -p $(@D)/src
+	git archive $(BENCH_BEFORE) module host VERSION | tar -x -C $(@D)/src
+	$(@D)/src/host/build-module $@ $(GUEST_KDIR) $(GUEST_ROOT)
+endif
+
+$(BENCH_INITRAMFS): $(GUEST_INITRAMFS) $(BENCH_BEFORE_KO)
+	host/mkinitramfs $(INITRAMFS_FLAGS) $(BENCH_FLAGS) $@ \
+		$(GUEST_DIR)/message_slot.ko $(GUEST_BINARIES)
+
+# BENCH_ARGS reach guest/init as one word: msgslot_bench_args=-r+3+-m+20.
+space := $(subst x, ,x)
+BENCH_APPEND := msgslot_bench_args=$(subst $(space),+,$(strip $(BENCH_ARGS)))
 endif
 
 # ---- installing -------------------------------------------------------
