@@ -7,10 +7,12 @@
  *   stress [--seconds S] [--minors N] [--first-minor M]
  *          [--processes-per-cpu P] [--threads T]
  *
+ * (and the harness's --list and case name: harness.h).
+ *
  * P processes per online CPU (default 2), each of T threads (default 2),
  * first open all the minors together, one at a time, so that first opens
- * race: N minors from M (default 32 from 500000, a range no other case
- * uses) and 128 more after them.  Then they open, set channels, write, read
+ * race: N minors from M (default 32 from the first of stress's row of
+ * minors.h; M must be the first of a row) and 128 more after them.  Then they open, set channels, write, read
  * and close on the N minors until S seconds (default 12) have passed since
  * the start.  Each minor must have cost one slot at most.  Every message
  * written checks itself: it names its length, minor, channel, writer and
@@ -18,42 +20,25 @@
  * then the driver's zero fill.  Every whole read must be such a message for
  * that very minor and channel, or all zeros; every call must return what
  * the interface promises.  "# " lines tell the operations done and the
- * violations found; exit 0 if there were none, 1 otherwise, 2 on a usage
- * error.
+ * violations found.
  */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <inttypes.h>
 #include <limits.h>
 #include <linux/futex.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdarg.h>
-#include <stdbool.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/sysmacros.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "guest.h"
-#include "message_slot.h"
+#include "device.h"
+#include "harness.h"
+#include "message.h"
 
-#define NODE_DIR	"/tmp/stress"
-#define LEN		MSGSLOT_MSG_LEN
-/* Header: length, channel, minor (4), writer (2), sequence (4); then body. */
-#define HEADER		12
-#define CHECKSUM	4
-#define MIN_MSG		(HEADER + CHECKSUM)
 /* Read buffers are longer than a message, to catch a read past 128 bytes. */
 #define GUARD		32
 #define GUARD_BYTE	0xa5
@@ -66,7 +51,8 @@
 
 struct options {
 	double seconds;
-	unsigned int minors, first_minor, per_cpu, threads;
+	unsigned int minors, per_cpu, threads;
+	enum minor_range range;
 };
 
 struct counts {
@@ -86,7 +72,7 @@ struct shared {
 };
 
 static struct options opt = {
-	.seconds = 12, .minors = 32, .first_minor = 500000, .per_cpu = 2,
+	.seconds = 12, .minors = 32, .range = MINORS_STRESS, .per_cpu = 2,
 	.threads = 2,
 };
 static struct shared *shared;
@@ -107,99 +93,9 @@ struct worker {
 	struct counts n;
 };
 
-static unsigned int below(struct worker *w, unsigned int n)
+static unsigned int pick(struct worker *w, unsigned int n)
 {
-	return (unsigned int)(next_random(&w->rng) % n);
-}
-
-static uint32_t fnv1a(const unsigned char *p, size_t n)
-{
-	uint32_t h = 2166136261u;
-
-	while (n--)
-		h = (h ^ *p++) * 16777619u;
-	return h;
-}
-
-static void put32(unsigned char *p, uint32_t v)
-{
-	memcpy(p, &v, sizeof(v));
-}
-
-static uint32_t get32(const unsigned char *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-/* The body of a message follows from its header alone. */
-static void fill_body(unsigned char *msg, size_t len)
-{
-	uint64_t state = fnv1a(msg, HEADER) | (uint64_t)get32(msg + 8) << 32;
-	size_t i;
-
-	state |= 1;
-	for (i = HEADER; i < len - CHECKSUM; i++)
-		msg[i] = (unsigned char)next_random(&state);
-}
-
-static size_t make_message(unsigned char *msg, size_t len, unsigned int minor,
-			   unsigned int channel, unsigned int writer,
-			   uint32_t seq)
-{
-	memset(msg, 0, LEN);
-	msg[0] = (unsigned char)len;
-	msg[1] = (unsigned char)channel;
-	put32(msg + 2, minor);
-	msg[6] = (unsigned char)writer;
-	msg[7] = (unsigned char)(writer >> 8);
-	put32(msg + 8, seq);
-	fill_body(msg, len);
-	put32(msg + len - CHECKSUM, fnv1a(msg, len - CHECKSUM));
-	return len;
-}
-
-/*
- * Why the 128 bytes read from @minor's @channel are not a whole message of
- * that channel, or NULL if they are one (or are all zeros, never written).
- */
-static const char *message_fault(const unsigned char *msg, unsigned int minor,
-				 unsigned int channel)
-{
-	unsigned char body[LEN];
-	size_t i, len = msg[0];
-
-	if (len == 0) {
-		for (i = 0; i < LEN; i++)
-			if (msg[i])
-				return "zero length byte but not all zeros";
-		return NULL;
-	}
-	if (len < MIN_MSG || len > LEN)
-		return "length byte out of range";
-	for (i = len; i < LEN; i++)
-		if (msg[i])
-			return "bytes past the length are not zero";
-	if (get32(msg + len - CHECKSUM) != fnv1a(msg, len - CHECKSUM))
-		return "checksum mismatch";
-	memcpy(body, msg, len);
-	fill_body(body, len);
-	if (memcmp(body, msg, len - CHECKSUM) != 0)
-		return "body does not follow from the header";
-	if (get32(msg + 2) != minor || msg[1] != channel)
-		return "message of another minor or channel";
-	return NULL;
-}
-
-static void hexdump(char *out, size_t size, const unsigned char *p, size_t n)
-{
-	size_t i, used = 0;
-
-	for (i = 0; i < n && used + 4 < size; i++)
-		used += (size_t)snprintf(out + used, size - used, "%s%02x",
-					 i % 32 ? "" : "\n#   ", p[i]);
+	return (unsigned int)below(&w->rng, n);
 }
 
 static void violation(const char *fmt, ...)
@@ -215,14 +111,14 @@ static void violation(const char *fmt, ...)
 
 static unsigned int pick_minor(struct worker *w)
 {
-	if (below(w, 2) && opt.minors > HOT_MINORS)
-		return below(w, HOT_MINORS);
-	return below(w, opt.minors);
+	if (pick(w, 2) && opt.minors > HOT_MINORS)
+		return pick(w, HOT_MINORS);
+	return pick(w, opt.minors);
 }
 
 static void do_close(struct worker *w)
 {
-	int i = (int)below(w, (unsigned int)w->nfiles);
+	int i = (int)pick(w, (unsigned int)w->nfiles);
 
 	w->n.closes++;
 	if (close(w->files[i].fd) < 0) {
@@ -234,12 +130,12 @@ static void do_close(struct worker *w)
 
 static void do_ioctl(struct worker *w, struct open_file *f)
 {
-	unsigned long channel = below(w, MSGSLOT_CHANNELS);
-	bool bad = below(w, 10) == 0;
+	unsigned long channel = pick(w, MSGSLOT_CHANNELS);
+	bool bad = pick(w, 10) == 0;
 	long ret;
 
 	if (bad)	/* out of range: refused, and the channel stays */
-		channel += MSGSLOT_CHANNELS + below(w, 1000);
+		channel += MSGSLOT_CHANNELS + pick(w, 1000);
 	w->n.ioctls++;
 	errno = 0;
 	ret = ioctl(f->fd, MSGSLOT_IOC_SET_CHANNEL, channel);
@@ -267,7 +163,7 @@ static void do_open(struct worker *w)
 	}
 	w->files[w->nfiles++] = (struct open_file){ fd, minor, -1 };
 	/* Mostly straight to work; now and then a file with no channel. */
-	if (below(w, 8))
+	if (pick(w, 8))
 		do_ioctl(w, &w->files[w->nfiles - 1]);
 }
 
@@ -286,16 +182,16 @@ static void expect_einval(struct worker *w, struct open_file *f, ssize_t ret,
 
 static void do_write(struct worker *w, struct open_file *f, uint32_t seq)
 {
-	unsigned char msg[LEN + 100];
-	size_t len = MIN_MSG + below(w, LEN - MIN_MSG + 1), count = len;
+	unsigned char msg[MSG_LEN + 100];
+	size_t len = MIN_MSG + pick(w, MSG_LEN - MIN_MSG + 1), count = len;
 	ssize_t ret;
 
-	make_message(msg, len, opt.first_minor + f->minor,
+	make_message(msg, len, range_minor(opt.range, f->minor),
 		     f->channel < 0 ? 0 : (unsigned int)f->channel, w->id, seq);
-	if (len == LEN && below(w, 2)) {
+	if (len == MSG_LEN && pick(w, 2)) {
 		/* Past 128 bytes a write is cut: the stored message is whole. */
-		count = LEN + 1 + below(w, 99);
-		memset(msg + LEN, 0xee, count - LEN);
+		count = MSG_LEN + 1 + pick(w, 99);
+		memset(msg + MSG_LEN, 0xee, count - MSG_LEN);
 	}
 	w->n.writes++;
 	errno = 0;
@@ -304,7 +200,7 @@ static void do_write(struct worker *w, struct open_file *f, uint32_t seq)
 		expect_einval(w, f, ret, "write");
 		return;
 	}
-	if (ret != (ssize_t)(count < LEN ? count : LEN)) {
+	if (ret != (ssize_t)(count < MSG_LEN ? count : MSG_LEN)) {
 		w->n.errors++;
 		violation("write of %zu bytes to %s channel %d: returned %zd (%s)",
 			  count, nodes[f->minor], f->channel, ret,
@@ -314,9 +210,9 @@ static void do_write(struct worker *w, struct open_file *f, uint32_t seq)
 
 static void do_read(struct worker *w, struct open_file *f)
 {
-	unsigned char buf[LEN + GUARD];
-	size_t count = below(w, 4) ? sizeof(buf) : 1 + below(w, LEN - 1);
-	size_t want = count < LEN ? count : LEN, i;
+	unsigned char buf[MSG_LEN + GUARD];
+	size_t count = pick(w, 4) ? sizeof(buf) : 1 + pick(w, MSG_LEN - 1);
+	size_t want = count < MSG_LEN ? count : MSG_LEN, i;
 	const char *fault;
 	char dump[512];
 	ssize_t ret;
@@ -344,14 +240,14 @@ static void do_read(struct worker *w, struct open_file *f)
 			return;
 		}
 	}
-	if (want < LEN)		/* a prefix: nothing more to check */
+	if (want < MSG_LEN)		/* a prefix: nothing more to check */
 		return;
 	w->n.whole_reads++;
-	fault = message_fault(buf, opt.first_minor + f->minor,
+	fault = message_fault(buf, range_minor(opt.range, f->minor),
 			      (unsigned int)f->channel);
 	if (fault) {
 		w->n.torn++;
-		hexdump(dump, sizeof(dump), buf, LEN);
+		hexdump(dump, sizeof(dump), buf, MSG_LEN);
 		violation("torn message from %s channel %d: %s:%s",
 			  nodes[f->minor], f->channel, fault, dump);
 	} else if (buf[0] == 0) {
@@ -426,7 +322,7 @@ static void *work(void *arg)
 
 	for (op = 0; (op & 63) || now() < until; op++) {
 		struct open_file *f;
-		unsigned int dice = below(w, 100);
+		unsigned int dice = pick(w, 100);
 
 		if (w->nfiles == 0 || (dice < 4 && w->nfiles < MAX_FDS)) {
 			do_open(w);
@@ -436,7 +332,7 @@ static void *work(void *arg)
 			do_close(w);
 			continue;
 		}
-		f = &w->files[below(w, (unsigned int)w->nfiles)];
+		f = &w->files[pick(w, (unsigned int)w->nfiles)];
 		if (dice < 20)
 			do_ioctl(w, f);
 		else if (dice < 55)
@@ -494,35 +390,17 @@ static void run_process(unsigned int process, int cpu, int go)
 
 static void make_nodes(void)
 {
-	unsigned int i, major = primary_major("stress");
+	unsigned int i;
 
 	nodes = calloc(opt.minors + RACE_MINORS, sizeof(*nodes));
 	if (!nodes)
 		abort();
-	for (i = 0; i < opt.minors + RACE_MINORS; i++) {
-		unsigned int minor = opt.first_minor + i;
-
-		if (asprintf(&nodes[i], NODE_DIR "/m%u", minor) < 0)
-			abort();
-		make_node("stress", NODE_DIR, nodes[i], major, minor);
-	}
+	for (i = 0; i < opt.minors + RACE_MINORS; i++)
+		nodes[i] = range_node(opt.range, i);
 }
 
-static void usage(void)
-{
-	fprintf(stderr, "usage: stress [--seconds S] [--minors N] "
-		"[--first-minor M] [--processes-per-cpu P] [--threads T]\n");
-	exit(2);
-}
-
-static unsigned long number(const char *s, unsigned long min, unsigned long max)
-{
-	uint64_t v;
-
-	if (!parse_number(s, min, max, &v))
-		usage();
-	return (unsigned long)v;
-}
+#define USAGE	"usage: stress [--seconds S] [--minors N] [--first-minor M] " \
+		"[--processes-per-cpu P] [--threads T]"
 
 static void parse(int argc, char **argv)
 {
@@ -538,29 +416,41 @@ static void parse(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
 		switch (c) {
-		case 's': opt.seconds = (double)number(optarg, 1, 3600); break;
-		case 'n': opt.minors = (unsigned int)number(optarg, 1, 4096); break;
-		case 'm': opt.first_minor = (unsigned int)number(optarg, 0, MAX_MINOR); break;
-		case 'p': opt.per_cpu = (unsigned int)number(optarg, 1, 16); break;
-		case 't': opt.threads = (unsigned int)number(optarg, 1, MAX_THREADS); break;
-		default: usage();
+		case 's':
+			opt.seconds = (double)option_number(optarg, 1, 3600, USAGE);
+			break;
+		case 'n':
+			opt.minors = (unsigned int)option_number(optarg, 1, 4096,
+								 USAGE);
+			break;
+		case 'm':
+			opt.range = option_row(optarg, 0, USAGE);
+			break;
+		case 'p':
+			opt.per_cpu = (unsigned int)option_number(optarg, 1, 16,
+								  USAGE);
+			break;
+		case 't':
+			opt.threads = (unsigned int)option_number(optarg, 1,
+								  MAX_THREADS,
+								  USAGE);
+			break;
+		default:
+			usage_exit(USAGE);
 		}
 	}
 	if (optind != argc ||
-	    opt.first_minor + opt.minors + RACE_MINORS - 1 > MAX_MINOR)
-		usage();
+	    opt.minors + RACE_MINORS > minor_table[opt.range].count)
+		usage_exit(USAGE);
 }
 
-int main(int argc, char **argv)
+TEST(stress_many_minors_no_torn_messages)
 {
 	long cpus, before, after;
-	unsigned int p, processes, used;
+	unsigned int p, processes, used, first = range_minor(opt.range, 0);
 	struct counts *n;
-	int go[2], status, bad_exit = 0;
-	bool failed;
+	int go[2], bad_exit;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	parse(argc, argv);
 	make_nodes();
 	cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	if (cpus < 1)
@@ -568,10 +458,8 @@ int main(int argc, char **argv)
 	processes = opt.per_cpu * (unsigned int)cpus;
 	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE,
 		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (shared == MAP_FAILED || pipe(go) < 0) {
-		printf("# stress: %s\n", strerror(errno));
-		return 1;
-	}
+	ASSERT_MSG(shared != MAP_FAILED, "mmap: %s", strerror(errno));
+	ASSERT_MSG(pipe(go) == 0, "pipe: %s", strerror(errno));
 
 	shared->workers = processes * opt.threads;
 	before = slab_objects();
@@ -580,10 +468,7 @@ int main(int argc, char **argv)
 	for (p = 0; p < processes; p++) {
 		pid_t pid = fork();
 
-		if (pid < 0) {
-			printf("# stress: fork: %s\n", strerror(errno));
-			return 1;
-		}
+		ASSERT_MSG(pid >= 0, "fork: %s", strerror(errno));
 		if (pid == 0) {
 			close(go[1]);
 			run_process(p, (int)(p % (unsigned int)cpus), go[0]);
@@ -591,52 +476,39 @@ int main(int argc, char **argv)
 	}
 	close(go[0]);
 	close(go[1]);
-	for (p = 0; p < processes; p++)
-		if (wait(&status) < 0 || !WIFEXITED(status) ||
-		    WEXITSTATUS(status) != 0)
-			bad_exit++;
+	bad_exit = (int)children_failed(processes);
 	after = slab_objects();
 
 	n = &shared->n;
-	printf("# stress: %u processes x %u threads on %ld CPUs, racing "
-	       "first opens of %u minors from %u, then traffic on minors "
-	       "%u-%u until %.0f s: %lu operations (%lu opens, %lu closes, "
-	       "%lu ioctls, %lu writes, %lu reads; %lu whole messages read: "
-	       "%lu of another writer, %lu empty; %lu calls without a "
-	       "channel)\n", processes, opt.threads, cpus, shared->raced,
-	       opt.first_minor, opt.first_minor,
-	       opt.first_minor + opt.minors - 1, opt.seconds,
+	TH_LOG("%u processes x %u threads on %ld CPUs, racing first opens of "
+	       "%u minors from %u, then traffic on minors %u-%u until %.0f s: "
+	       "%lu operations (%lu opens, %lu closes, %lu ioctls, %lu writes, "
+	       "%lu reads; %lu whole messages read: %lu of another writer, "
+	       "%lu empty; %lu calls without a channel)", processes,
+	       opt.threads, cpus, shared->raced, first, first,
+	       first + opt.minors - 1, opt.seconds,
 	       n->opens + n->closes + n->ioctls + n->writes + n->reads,
 	       n->opens, n->closes, n->ioctls, n->writes, n->reads,
 	       n->whole_reads, n->foreign_reads, n->zero_reads, n->einval);
-	printf("# stress: violations: %lu torn messages, %lu wrong results, "
-	       "%d workers died\n", n->torn, n->errors, bad_exit);
-	if (shared->first_violation)
-		printf("# stress: first violation: %s\n", shared->violation);
-	failed = n->torn || n->errors || bad_exit;
-
+	EXPECT_MSG(!n->torn && !n->errors && !bad_exit, "violations: %lu torn "
+		   "messages, %lu wrong results, %d workers died; the first: %s",
+		   n->torn, n->errors, bad_exit, shared->violation);
 	if (shared->barrier_broken)
-		printf("# stress: a worker never reached the start of a racing "
-		       "first open\n");
+		TH_LOG("a worker never reached the start of a racing first open");
 	if (before >= 0 && after >= 0) {
-		printf("# stress: slots allocated: %ld before, %ld after\n",
-		       before, after);
+		TH_LOG("slots allocated: %ld before, %ld after", before, after);
 		/* Racing first opens must leave one slot per minor, at most. */
 		used = shared->raced > opt.minors ? shared->raced : opt.minors;
-		if (after - before > (long)used) {
-			printf("# stress: %ld new slots for %u minors: racing "
-			       "first opens leaked slots\n", after - before,
-			       used);
-			failed = true;
-		}
+		EXPECT_MSG(after - before <= (long)used, "%ld new slots for %u "
+			   "minors: racing first opens leaked slots",
+			   after - before, used);
 	} else {
-		printf("# stress: slots per minor not checked: %s unreadable\n",
+		TH_LOG("slots per minor not checked: %s unreadable",
 		       SLAB_OBJECTS);
 	}
-	if (!failed && n->foreign_reads == 0) {
-		printf("# stress: no read saw another writer's message: the "
-		       "run did not exercise concurrency\n");
-		failed = true;
-	}
-	return failed;
+	EXPECT_MSG(_metadata->failed || n->foreign_reads, "no read saw another "
+		   "writer's message: the run did not exercise concurrency");
 }
+
+TEST_HARNESS_MAIN_OPTIONS(parse)
+
