@@ -1,29 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * stress: hammer message slots from many processes and threads at once and
- * check every message read for tearing.  It runs in the test guest with
- * message_slot loaded and /dev/msgslot0 present:
- *
- *   stress [--seconds S] [--minors N] [--first-minor M]
- *          [--processes-per-cpu P] [--threads T]
- *
- * (and the harness's --list and case name: harness.h).
- *
- * P processes per online CPU (default 2), each of T threads (default 2),
- * first open all the minors together, one at a time, so that first opens
- * race: N minors from M (default 32 from the first of stress's row of
- * minors.h; M must be the first of a row) and 128 more after them.  Then they open, set channels, write, read
- * and close on the N minors until S seconds (default 12) have passed since
- * the start.  Each minor must have cost one slot at most.  Every message
- * written checks itself: it names its length, minor, channel, writer and
- * sequence number, carries a body derived from them and ends in a checksum,
- * then the driver's zero fill.  Every whole read must be such a message for
- * that very minor and channel, or all zeros; every call must return what
- * the interface promises.  "# " lines tell the operations done and the
- * violations found.
+ * stress: the workers, their operations on messages, and the case (see
+ * stress.h).
  */
-#define _GNU_SOURCE
-#include <fcntl.h>
+#include "stress.h"
+
 #include <getopt.h>
 #include <limits.h>
 #include <linux/futex.h>
@@ -33,33 +14,14 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <unistd.h>
-
-#include "device.h"
-#include "harness.h"
-#include "message.h"
 
 /* Read buffers are longer than a message, to catch a read past 128 bytes. */
 #define GUARD		32
 #define GUARD_BYTE	0xa5
-#define MAX_FDS		4
-#define MAX_THREADS	16
 /* Half of the minors picked come from the first few: channels are shared. */
 #define HOT_MINORS	4
 /* Minors after those of the traffic, only for racing first opens. */
 #define RACE_MINORS	128
-
-struct options {
-	double seconds;
-	unsigned int minors, per_cpu, threads;
-	enum minor_range range;
-};
-
-struct counts {
-	unsigned long opens, closes, ioctls, writes, reads;
-	unsigned long whole_reads, zero_reads, foreign_reads, einval;
-	unsigned long torn, errors;
-};
 
 /* What the threads of all processes found, in memory shared by them all. */
 struct shared {
@@ -71,34 +33,20 @@ struct shared {
 	char violation[1024];
 };
 
-static struct options opt = {
+struct options opt = {
 	.seconds = 12, .minors = 32, .range = MINORS_STRESS, .per_cpu = 2,
 	.threads = 2,
 };
 static struct shared *shared;
-static char **nodes;			/* the node of each minor */
+char **nodes;
 static double until, race_until;
 
-struct open_file {
-	int fd;
-	unsigned int minor;		/* index into nodes */
-	int channel;			/* -1: none set */
-};
-
-struct worker {
-	unsigned int id;		/* writer id: process * MAX_THREADS + thread */
-	uint64_t rng;
-	struct open_file files[MAX_FDS];
-	int nfiles;
-	struct counts n;
-};
-
-static unsigned int pick(struct worker *w, unsigned int n)
+unsigned int pick(struct worker *w, unsigned int n)
 {
 	return (unsigned int)below(&w->rng, n);
 }
 
-static void violation(const char *fmt, ...)
+void violation(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -146,8 +94,10 @@ static void do_ioctl(struct worker *w, struct open_file *f)
 			  ret < 0 ? strerrorname_np(errno) : "no error");
 		return;
 	}
-	if (!bad)
+	if (!bad) {
 		f->channel = (int)channel;
+		f->seen = 0;	/* even the same channel: nothing seen */
+	}
 }
 
 static void do_open(struct worker *w)
@@ -161,14 +111,13 @@ static void do_open(struct worker *w)
 		violation("open %s: %s", nodes[minor], strerrorname_np(errno));
 		return;
 	}
-	w->files[w->nfiles++] = (struct open_file){ fd, minor, -1 };
+	w->files[w->nfiles++] = (struct open_file){ fd, minor, -1, 0 };
 	/* Mostly straight to work; now and then a file with no channel. */
 	if (pick(w, 8))
 		do_ioctl(w, &w->files[w->nfiles - 1]);
 }
 
-/* Without a channel, read and write fail with EINVAL. */
-static void expect_einval(struct worker *w, struct open_file *f, ssize_t ret,
+void expect_einval(struct worker *w, struct open_file *f, ssize_t ret,
 			  const char *call)
 {
 	w->n.einval++;
@@ -335,10 +284,14 @@ static void *work(void *arg)
 		f = &w->files[pick(w, (unsigned int)w->nfiles)];
 		if (dice < 20)
 			do_ioctl(w, f);
-		else if (dice < 55)
+		else if (dice < 45)
 			do_write(w, f, (uint32_t)op);
-		else
+		else if (dice < 70)
 			do_read(w, f);
+		else if (dice < 85)
+			do_get_message(w, f);
+		else
+			do_poll(w, f);
 	}
 	while (w->nfiles)
 		do_close(w);
@@ -359,6 +312,10 @@ static void add_counts(const struct counts *n)
 	ADD(einval);
 	ADD(torn);
 	ADD(errors);
+	ADD(polls);
+	ADD(readable);
+	ADD(get_messages);
+	ADD(new_generations);
 #undef ADD
 }
 
@@ -483,13 +440,17 @@ TEST(stress_many_minors_no_torn_messages)
 	TH_LOG("%u processes x %u threads on %ld CPUs, racing first opens of "
 	       "%u minors from %u, then traffic on minors %u-%u until %.0f s: "
 	       "%lu operations (%lu opens, %lu closes, %lu ioctls, %lu writes, "
-	       "%lu reads; %lu whole messages read: %lu of another writer, "
-	       "%lu empty; %lu calls without a channel)", processes,
-	       opt.threads, cpus, shared->raced, first, first,
-	       first + opt.minors - 1, opt.seconds,
-	       n->opens + n->closes + n->ioctls + n->writes + n->reads,
-	       n->opens, n->closes, n->ioctls, n->writes, n->reads,
-	       n->whole_reads, n->foreign_reads, n->zero_reads, n->einval);
+	       "%lu reads, %lu GET_MESSAGE, %lu polls; %lu calls without a "
+	       "channel)", processes, opt.threads, cpus, shared->raced, first,
+	       first, first + opt.minors - 1, opt.seconds,
+	       n->opens + n->closes + n->ioctls + n->writes + n->reads +
+	       n->get_messages + n->polls, n->opens, n->closes, n->ioctls,
+	       n->writes, n->reads, n->get_messages, n->polls, n->einval);
+	TH_LOG("reads: %lu whole messages, %lu of another writer, %lu empty; "
+	       "polls: %lu readable; GET_MESSAGE (also after each readable "
+	       "poll): %lu gave a generation the file had not seen",
+	       n->whole_reads, n->foreign_reads, n->zero_reads, n->readable,
+	       n->new_generations);
 	EXPECT_MSG(!n->torn && !n->errors && !bad_exit, "violations: %lu torn "
 		   "messages, %lu wrong results, %d workers died; the first: %s",
 		   n->torn, n->errors, bad_exit, shared->violation);
@@ -508,6 +469,9 @@ TEST(stress_many_minors_no_torn_messages)
 	}
 	EXPECT_MSG(_metadata->failed || n->foreign_reads, "no read saw another "
 		   "writer's message: the run did not exercise concurrency");
+	EXPECT_MSG(_metadata->failed || (n->readable && n->new_generations),
+		   "no poll found a file readable, or no GET_MESSAGE a new "
+		   "generation: waiting was not exercised");
 }
 
 TEST_HARNESS_MAIN_OPTIONS(parse)
