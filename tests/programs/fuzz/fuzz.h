@@ -25,8 +25,9 @@
  * from the model is printed with the operations before it.
  *
  * model.c holds the model, the buffer arena and the reporting; ops.c the
- * operations, each checked against the model; main.c the options and the
- * case.
+ * operations, each checked against the model; wait.c those of waiting
+ * (poll, MSGSLOT_IOC_GET_MESSAGE and the generations each file has seen);
+ * main.c the options and the case.
  */
 #ifndef FUZZ_H
 #define FUZZ_H
@@ -85,6 +86,7 @@ struct file {
 	int accmode;			/* O_RDONLY, O_WRONLY or O_RDWR */
 	int channel;			/* -1: none set */
 	int refs;
+	uint64_t seen;			/* the generation it last read */
 };
 
 struct descriptor {
@@ -111,6 +113,7 @@ struct counts {
 	unsigned long opens, dups, closes, channel_set, channel_refused;
 	unsigned long enotty, writes, reads, stored, read_ok, efault;
 	unsigned long einval, ebadf, espipe, discards, verifies;
+	unsigned long polls, readable, get_messages, got, bad_polls;
 };
 
 extern struct options opt;
@@ -120,8 +123,13 @@ extern unsigned long iteration;
 extern unsigned long reproduce_with;
 extern char *paths[NODES];
 
-/* The model. */
+/*
+ * The model: each channel's message, its length and generation (writes so
+ * far), each file's channel and the generation it has seen.
+ */
 extern unsigned char model[MINORS][CHANNELS][MSG_LEN];
+extern unsigned int length[MINORS][CHANNELS];
+extern uint64_t generation[MINORS][CHANNELS];
 extern struct file files[MAX_FILES];
 extern struct descriptor fds[MAX_FDS];
 extern int nfds;
@@ -170,19 +178,29 @@ void setup_arena(void);
 void check_holes(void);
 bool range_ok(struct buffer b, size_t len, bool to_user);
 bool access_ok(struct buffer b);
-struct buffer pick_buffer(void);
+/* A user buffer for a copy of @size bytes, good or bad. */
+struct buffer pick_buffer(size_t size);
 size_t pick_count(void);
 void compare_arena(void);
 
 /* model.c: the model's files */
 void describe_fd(int d);
 unsigned char *message_of(struct file *f);
+uint64_t *generation_of(struct file *f);
 int new_descriptor(int fd, int file);
 int pick_fd(int accmode);
 int fd_of(int d);
 
 /* ops.c */
+/* Count a failure the model predicted, by its errno. */
+void count_outcome(struct outcome o);
 void verify_all(void);
+
+/* wait.c */
+void learn_generations(void);
+void check_get_message(int fd, unsigned int m, unsigned int ch);
+void do_get_message(void);
+void do_poll(void);
 void step(void);
 
 #endif /* FUZZ_H */

@@ -118,6 +118,7 @@ TEST(fuzz_against_model)
 	log_seed();
 	make_nodes();
 	clear_channels();
+	learn_generations();
 	setup_arena();
 
 	start = now();
@@ -141,12 +142,16 @@ TEST(fuzz_against_model)
 	printf("# fuzz: %lu iterations in %.1f s: %lu opens, %lu dups, "
 	       "%lu closes; channel set %lu, refused %lu; %lu other ioctls "
 	       "(ENOTTY); %lu writes (%lu stored), %lu reads (%lu read "
-	       "back and compared); failures as the model predicted: "
-	       "%lu EFAULT, %lu EINVAL, %lu EBADF, %lu ESPIPE; %lu pages "
-	       "replaced, %lu full comparisons; 0 divergences\n", iteration,
-	       now() - start, tally.opens, tally.dups, tally.closes, tally.channel_set,
-	       tally.channel_refused, tally.enotty, tally.writes, tally.stored, tally.reads,
-	       tally.read_ok, tally.efault, tally.einval, tally.ebadf, tally.espipe, tally.discards,
+	       "back and compared); %lu GET_MESSAGE (%lu copied and "
+	       "compared); %lu polls (%lu readable), %lu on bad pollfds; "
+	       "failures as the model predicted: %lu EFAULT, %lu EINVAL, "
+	       "%lu EBADF, %lu ESPIPE; %lu pages replaced, %lu full "
+	       "comparisons; 0 divergences\n", iteration, now() - start,
+	       tally.opens, tally.dups, tally.closes, tally.channel_set,
+	       tally.channel_refused, tally.enotty, tally.writes, tally.stored,
+	       tally.reads, tally.read_ok, tally.get_messages, tally.got,
+	       tally.polls, tally.readable, tally.bad_polls, tally.efault,
+	       tally.einval, tally.ebadf, tally.espipe, tally.discards,
 	       tally.verifies);
 	reproduce_line(iteration);
 }

@@ -26,6 +26,8 @@ char *paths[NODES];
 
 /* The model. */
 unsigned char model[MINORS][CHANNELS][MSG_LEN];
+unsigned int length[MINORS][CHANNELS];
+uint64_t generation[MINORS][CHANNELS];
 struct file files[MAX_FILES];
 struct descriptor fds[MAX_FDS];
 int nfds;
@@ -210,9 +212,9 @@ bool access_ok(struct buffer b)
 
 const char *const kind_name[] = { "RW", "RO", "none", "hole" };
 
-struct buffer pick_buffer(void)
+struct buffer pick_buffer(size_t size)
 {
-	size_t span = ARENA_PAGES * page - MSG_LEN, off;
+	size_t span = ARENA_PAGES * page - size, off;
 	unsigned long dice = pick(100);
 	struct buffer b = { ARENA, 0 };
 
@@ -221,12 +223,12 @@ struct buffer pick_buffer(void)
 		do
 			off = pick(span);
 		while (layout[off / page] != RW ||
-		       layout[(off + MSG_LEN - 1) / page] != RW);
+		       layout[(off + size - 1) / page] != RW);
 	} else if (dice < 70) {
 		off = pick(span);
 	} else if (dice < 85) {
 		/* Just before a page boundary: partly mapped, often. */
-		off = (1 + pick(ARENA_PAGES - 1)) * page - 1 - pick(MSG_LEN);
+		off = (1 + pick(ARENA_PAGES - 1)) * page - 1 - pick(size);
 	} else if (dice < 89) {
 		b.kind = NULL_POINTER;
 	} else if (dice < 93) {
@@ -243,7 +245,7 @@ struct buffer pick_buffer(void)
 	if (b.kind == ARENA) {
 		b.addr = (uintptr_t)arena + off;
 		describe("arena+%#zx (%s", off, kind_name[layout[off / page]]);
-		if ((off + MSG_LEN - 1) / page != off / page)
+		if ((off + size - 1) / page != off / page)
 			describe("|%s", kind_name[layout[off / page + 1]]);
 		describe(")");
 	} else {
@@ -309,6 +311,11 @@ void describe_fd(int d)
 unsigned char *message_of(struct file *f)
 {
 	return model[node_table[f->node].minor][f->channel];
+}
+
+uint64_t *generation_of(struct file *f)
+{
+	return &generation[node_table[f->node].minor][f->channel];
 }
 
 int new_descriptor(int fd, int file)

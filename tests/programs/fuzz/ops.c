@@ -26,7 +26,7 @@ static void do_open(void)
 	if (got.ret < 0)
 		expect(got, success(0));
 	describe(" = %ld", got.ret);
-	files[file] = (struct file){ node, accmode, -1, 0 };
+	files[file] = (struct file){ node, accmode, -1, 0, 0 };
 	new_descriptor((int)got.ret, file);
 }
 
@@ -92,7 +92,9 @@ static void do_set_channel(void)
 		want = success(0);
 	expect(CALL(ioctl(fd_of(d), MSGSLOT_IOC_SET_CHANNEL, channel)), want);
 	if (want.ret == 0) {
+		/* Even the same channel again: nothing seen on it yet. */
 		files[fds[d].file].channel = (int)channel;
+		files[fds[d].file].seen = 0;
 		tally.channel_set++;
 	} else if (want.err == EINVAL) {
 		tally.channel_refused++;
@@ -160,7 +162,7 @@ static struct outcome early_outcome(int d, struct buffer b, bool for_read)
 	return success(0);
 }
 
-static void count_outcome(struct outcome o)
+void count_outcome(struct outcome o)
 {
 	if (o.ret >= 0)
 		return;
@@ -182,7 +184,7 @@ static void do_write(void)
 	describe("write(");
 	d = pick_fd(O_WRONLY);
 	describe(", ");
-	b = pick_buffer();
+	b = pick_buffer(MSG_LEN);
 	count = pick_count();
 	len = count < MSG_LEN ? count : MSG_LEN;
 	describe(", %zu)", count);
@@ -205,11 +207,14 @@ static void do_write(void)
 	tally.writes++;
 	count_outcome(want);
 	if (want.ret >= 0) {
-		unsigned char *msg = message_of(&files[fds[d].file]);
+		struct file *f = &files[fds[d].file];
+		unsigned char *msg = message_of(f);
 
 		memset(msg, 0, MSG_LEN);
 		if (len)
 			memcpy(msg, shadow + (b.addr - (uintptr_t)arena), len);
+		length[node_table[f->node].minor][f->channel] = (unsigned int)len;
+		(*generation_of(f))++;
 		tally.stored++;
 	}
 }
@@ -225,7 +230,7 @@ static void do_read(void)
 	describe("read(");
 	d = pick_fd(O_RDONLY);
 	describe(", ");
-	b = pick_buffer();
+	b = pick_buffer(MSG_LEN);
 	count = pick_count();
 	len = count < MSG_LEN ? count : MSG_LEN;
 	describe(", %zu)", count);
@@ -237,6 +242,9 @@ static void do_read(void)
 	expect(got, want);
 	tally.reads++;
 	count_outcome(want);
+	/* A read that copied (even 0 bytes) saw the message; a failed one not. */
+	if (want.ret >= 0)
+		files[fds[d].file].seen = *generation_of(&files[fds[d].file]);
 	if (b.kind != ARENA)
 		return;
 	off = b.addr - (uintptr_t)arena;
@@ -342,6 +350,7 @@ void verify_all(void)
 
 			if (ioctl(fd, MSGSLOT_IOC_SET_CHANNEL, (unsigned long)ch))
 				diverged("%s: ioctl: %s", op, errname(errno));
+			check_get_message(fd, m, ch);
 			ret = read(fd, got, sizeof(got));
 			if (ret != MSG_LEN)
 				diverged("%s: read of minor %u channel %u "
@@ -375,14 +384,18 @@ void step(void)
 		do_dup();
 	else if (dice < 17 || nfds == MAX_FDS)
 		do_close();
-	else if (dice < 32)
+	else if (dice < 30)
 		do_set_channel();
-	else if (dice < 37)
+	else if (dice < 34)
 		do_other_ioctl();
-	else if (dice < 65)
+	else if (dice < 58)
 		do_write();
-	else if (dice < 93)
+	else if (dice < 78)
 		do_read();
+	else if (dice < 88)
+		do_get_message();
+	else if (dice < 93)
+		do_poll();
 	else if (dice < 97)
 		do_no_position();
 	else
