@@ -7,10 +7,10 @@
 # make shell        a guest shell with the module loaded (needs a terminal)
 # make bench        the benchmark against the kernel's own IPC, in the guest
 # make check-debug  the guest suite on a KASAN/lockdep/kmemleak kernel
-# make check-kernels  the guest suite on every kernel lane (host/lane)
+# make check-kernels  the guest suite on every kernel lane (host/lane.mk)
 #
 # demo, check and shell install what they need first (host/deps) and boot
-# Debian 12's kernel; KERNEL=LANE boots another (see host/lane).
+# Debian 12's kernel; KERNEL=LANE boots another (see host/lane.mk).
 
 VERSION := $(shell cat VERSION)
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -25,7 +25,7 @@ MODULE_SOURCES := module/Kbuild module/message_slot.c module/message_slot.h \
 	module/compat.h
 
 .PHONY: all tool module clean deps demo check shell bench check-debug \
-	check-kernels guest-demo guest-check guest-shell guest-bench
+	check-kernels
 .DELETE_ON_ERROR:
 
 all: tool module
@@ -48,42 +48,81 @@ module:
 
 # ---- the QEMU guest --------------------------------------------------
 #
-# KERNEL names the lane, the kernel the guest boots (see host/lane):
-# stable, Debian 12's own, by default.  The guest targets run in a second
-# make, once host/deps has installed what they need and host/lane has
-# made the lane's kernel ready and said where it is.
+# make check, step by step: host/deps installs what is missing; the lane's
+# kernel is made ready (host/lane.mk, host/lane-ready); the module is built
+# for it (host/build-module) and packed with busybox, guest/, the guest
+# programs and tests/guest/ into an initramfs (host/mkinitramfs); then
+# tests/check runs the host suites and boots the guest (host/run, QEMU),
+# whose /init (guest/init) runs tests/guest/check.sh.
+#
+# KERNEL names the lane, the kernel the guest boots: stable, Debian 12's
+# own, by default; make check-debug is make check KERNEL=debug.
 
-KERNEL ?= stable
+# The copy DKMS builds from (make install-dkms) has the Makefile and
+# module/ alone: no guest there.
+ifneq ($(wildcard host/lane.mk),)
+include host/lane.mk
+KERNEL ?= $(if $(filter check-debug,$(MAKECMDGOALS)),debug,stable)
+
+LANE_DIR := $(BUILD)/lanes/$(KERNEL)
+# The lane's kernel release and image, rewritten only when they change.
+LANE_STAMP := $(LANE_DIR)/ready
+release = $(firstword $(file <$(LANE_STAMP)))
+GUEST_KERNEL := $(abspath $(lane.$(KERNEL).image))
+GUEST_KDIR = $(abspath $(lane.$(KERNEL).kdir))
+GUEST_ROOT := $(abspath $(lane.$(KERNEL).root))
+GUEST_ARCH := $(or $(lane.$(KERNEL).arch),x86_64)
+export GUEST_APPEND := $(lane.$(KERNEL).append)
+export GUEST_QEMU := qemu-system-$(GUEST_ARCH)
+GUEST_DIR := $(BUILD)/guest/$(KERNEL)
+GUEST_INITRAMFS := $(GUEST_DIR)/initramfs.gz
 
 deps:
 	host/deps
 
-demo check shell bench: deps
-	@lane=$$(host/lane $(KERNEL)) && \
-		$(MAKE) --no-print-directory guest-$@ $$lane
+# READY=no boots the kernel last made ready without looking for a newer one.
+$(LANE_STAMP): $(if $(filter no,$(READY)),,FORCE) | deps
+	$(if $(lane.$(KERNEL).ready),,$(error KERNEL=$(KERNEL): no such lane \
+		in host/lane.mk (lanes: $(lanes))))
+	@host/lane-ready $@ $(GUEST_KERNEL) $(lane.$(KERNEL).ready)
 
-# The guest suite on the debug kernel (KASAN, lockdep, kmemleak, failslab).
-check-debug:
-	@$(MAKE) --no-print-directory check KERNEL=debug
+.PHONY: FORCE lane
+FORCE:
+
+# The lane's kernel alone (tests/check-kernels times it).
+lane: $(LANE_STAMP)
+
+demo: deps $(GUEST_INITRAMFS)
+	host/run -t 300 -l $(GUEST_DIR)/demo.log $(GUEST_KERNEL) \
+		$(GUEST_INITRAMFS) demo
+
+check check-debug: deps $(GUEST_INITRAMFS) tool
+	KDIR="$(GUEST_KDIR)" GUEST_ROOT="$(GUEST_ROOT)" tests/check \
+		$(GUEST_KERNEL) $(GUEST_INITRAMFS) $(GUEST_DIR)
+
+shell: deps $(GUEST_INITRAMFS)
+	host/run $(GUEST_KERNEL) $(GUEST_INITRAMFS) shell
+
+bench: deps $(GUEST_INITRAMFS)
+	bench/run $(GUEST_KERNEL) $(GUEST_INITRAMFS) $(GUEST_DIR)/bench
 
 # The guest suite on every kernel lane (or those in LANES), a line each.
 check-kernels: deps
-	tests/check-kernels $(LANES)
+	tests/check-kernels $(or $(LANES),$(kernels_lanes))
 
-ifneq ($(GUEST_KERNEL),)
-GUEST_DIR := $(BUILD)/guest/$(GUEST_NAME)
-GUEST_INITRAMFS := $(GUEST_DIR)/initramfs.gz
-STATIC := $(BUILD)/static
 # A test program is tests/programs/NAME.c or the .c files of
 # tests/programs/NAME/, linked with the test library tests/lib/; one with
 # TEST32 cases also has a 32-bit build, NAME32.  Every test program and
 # bench/ runs in the guest, statically linked; the tool also as 32-bit.
+STATIC := $(BUILD)/static$(patsubst %,-%,$(filter-out x86_64,$(GUEST_ARCH)))
+GUEST_CFLAGS := $(if $(filter i386,$(GUEST_ARCH)),-m32)
 test_sources = $(wildcard tests/programs/$(1).c tests/programs/$(1)/*.c)
 TEST_PROGRAMS := $(basename $(notdir $(wildcard tests/programs/*.c))) \
 	$(notdir $(patsubst %/,%,$(wildcard tests/programs/*/)))
 COMPAT_PROGRAMS := $(foreach p,$(TEST_PROGRAMS),$(if $(shell grep -l \
 	'^TEST32' $(call test_sources,$(p))),$(p)32))
-TEST_LIBRARY := $(wildcard tests/lib/*.c tests/lib/*.h) module/message_slot.h
+TEST_LIBRARY := $(wildcard tests/lib/*.c tests/lib/*.h) \
+	include/msgslot_map.h module/message_slot.h
 GUEST_PROGRAMS := $(TEST_PROGRAMS) $(COMPAT_PROGRAMS) \
 	$(basename $(notdir $(wildcard bench/*.c)))
 # The example programs of message_slot(4), as printed there, run too.
@@ -92,11 +131,14 @@ MAN_EXAMPLES := $(shell sed -n 's/^\.\\" SRC BEGIN (\(.*\)\.c)$$/\1/p' \
 GUEST_BINARIES := $(STATIC)/msgslot $(STATIC)/msgslot32 \
 	$(addprefix $(STATIC)/,$(MAN_EXAMPLES)) \
 	$(addprefix $(STATIC)/,$(GUEST_PROGRAMS))
-export GUEST_APPEND
+
+# Built with what host/deps installs (static libc, 32-bit libc).
+$(GUEST_BINARIES): | deps
 
 $(STATIC)/msgslot: msgslot.c module/message_slot.h VERSION
 	@mkdir -p $(@D)
-	$(CC) -static $(TOOL_FLAGS) $(CFLAGS) $(WARNINGS) -o $@ msgslot.c
+	$(CC) $(GUEST_CFLAGS) -static $(TOOL_FLAGS) $(CFLAGS) $(WARNINGS) \
+		-o $@ msgslot.c
 
 $(STATIC)/msgslot32: msgslot.c module/message_slot.h VERSION
 	@mkdir -p $(@D)
@@ -106,14 +148,14 @@ $(STATIC)/msgslot32: msgslot.c module/message_slot.h VERSION
 $(addprefix $(STATIC)/,$(TEST_PROGRAMS)): $(STATIC)/%: \
 		$$(call test_sources,$$*) $(TEST_LIBRARY)
 	@mkdir -p $(@D)
-	$(CC) -static -pthread -Imodule -Itests/lib $(CFLAGS) $(WARNINGS) -o $@ \
-		$(filter %.c,$^)
+	$(CC) $(GUEST_CFLAGS) -static -pthread -Imodule -Iinclude -Itests/lib \
+		$(CFLAGS) $(WARNINGS) -o $@ $(filter %.c,$^)
 
 $(addprefix $(STATIC)/,$(COMPAT_PROGRAMS)): $(STATIC)/%32: \
 		$$(call test_sources,$$*) $(TEST_LIBRARY)
 	@mkdir -p $(@D)
-	$(CC) -m32 -static -pthread -Imodule -Itests/lib $(CFLAGS) $(WARNINGS) \
-		-o $@ $(filter %.c,$^)
+	$(CC) -m32 -static -pthread -Imodule -Iinclude -Itests/lib $(CFLAGS) \
+		$(WARNINGS) -o $@ $(filter %.c,$^)
 
 # What the guest suite must find: each program's number of cases.
 $(GUEST_DIR)/manifest: tests/lib/manifest $(wildcard tests/programs/*.c \
@@ -124,17 +166,20 @@ $(GUEST_DIR)/manifest: tests/lib/manifest $(wildcard tests/programs/*.c \
 $(BUILD)/examples/%.c: man/message_slot.4 host/man-examples
 	host/man-examples man/message_slot.4 $(@D) > /dev/null
 
-$(STATIC)/%: $(BUILD)/examples/%.c module/message_slot.h
+$(STATIC)/%: $(BUILD)/examples/%.c module/message_slot.h include/msgslot_map.h
 	@mkdir -p $(@D)
-	$(CC) -static -Imodule $(CFLAGS) $(WARNINGS) -o $@ $<
+	$(CC) $(GUEST_CFLAGS) -static -Imodule -Iinclude $(CFLAGS) $(WARNINGS) \
+		-o $@ $<
 
 $(STATIC)/%: bench/%.c module/message_slot.h
 	@mkdir -p $(@D)
-	$(CC) -static -pthread -Imodule $(CFLAGS) $(WARNINGS) -o $@ $<
+	$(CC) $(GUEST_CFLAGS) -static -pthread -Imodule $(CFLAGS) $(WARNINGS) \
+		-o $@ $<
 
-# Each also depends on the kernel: a rebuilt debug kernel keeps its name.
+# Each also depends on the kernel: its stamp changes with its release, and
+# with its image when a rebuilt debug kernel keeps its release.
 $(GUEST_DIR)/message_slot.ko: $(MODULE_SOURCES) VERSION host/build-module \
-		$(GUEST_KERNEL)
+		$(LANE_STAMP)
 	@mkdir -p $(@D)
 	host/build-module $@ $(GUEST_KDIR) $(GUEST_ROOT)
 
@@ -145,16 +190,17 @@ GUEST_INSTALL := $(GUEST_DIR)/stage.stamp $(GUEST_DIR)/dkms.ko
 INITRAMFS_FLAGS := -s $(GUEST_DIR)/stage \
 	-f $(GUEST_DIR)/dkms.ko:/lib/dkms/message_slot.ko
 
-$(GUEST_DIR)/stage.stamp: tool $(MODULE_SOURCES) man/msgslot.1 \
+# (msgslot rather than the phony tool, which would redo the stage each run)
+$(GUEST_DIR)/stage.stamp: msgslot $(MODULE_SOURCES) man/msgslot.1 \
 		man/message_slot.4 completions/msgslot udev/60-msgslot.rules \
-		$(GUEST_KERNEL)
+		$(LANE_STAMP)
 	rm -rf $(GUEST_DIR)/stage
 	$(MAKE) --no-print-directory install PREFIX=/usr \
 		DESTDIR="$(abspath $(GUEST_DIR)/stage)" KDIR="$(GUEST_KDIR)"
 	touch $@
 
 $(GUEST_DIR)/dkms.ko: $(MODULE_SOURCES) VERSION dkms.conf host/dkms-build \
-		$(GUEST_KERNEL)
+		$(LANE_STAMP)
 	host/dkms-build $@ $(GUEST_KDIR)
 endif
 
@@ -165,20 +211,6 @@ $(GUEST_INITRAMFS): $(GUEST_DIR)/message_slot.ko $(GUEST_BINARIES) \
 	host/mkinitramfs $(INITRAMFS_FLAGS) \
 		-f $(GUEST_DIR)/manifest:/tests/manifest $@ \
 		$(GUEST_DIR)/message_slot.ko $(GUEST_BINARIES)
-
-guest-demo: $(GUEST_INITRAMFS)
-	host/run -t 300 -l $(GUEST_DIR)/demo.log $(GUEST_KERNEL) \
-		$(GUEST_INITRAMFS) demo
-
-guest-shell: $(GUEST_INITRAMFS)
-	host/run $(GUEST_KERNEL) $(GUEST_INITRAMFS) shell
-
-guest-bench: $(GUEST_INITRAMFS)
-	bench/run $(GUEST_KERNEL) $(GUEST_INITRAMFS) $(GUEST_DIR)/bench
-
-guest-check: $(GUEST_INITRAMFS) tool
-	KDIR="$(GUEST_KDIR)" GUEST_ROOT="$(GUEST_ROOT)" tests/check \
-		$(GUEST_KERNEL) $(GUEST_INITRAMFS) $(GUEST_DIR)
 endif
 
 # ---- installing -------------------------------------------------------
@@ -275,7 +307,7 @@ uninstall:
 		$(DESTDIR)$(COMPLETIONSDIR)/message_reader \
 		$(DESTDIR)$(UDEVRULESDIR)/60-msgslot.rules
 ifneq ($(KERNELRELEASE_OF_KDIR),)
-	$(RM) $(DESTDIR)$(MODULE_DIR)/message_slot.ko
+	$(RM) $(addprefix $(DESTDIR)$(MODULE_DIR)/message_slot,.ko .ko.xz .ko.zst .ko.gz)
 ifeq ($(DESTDIR),)
 	depmod $(KERNELRELEASE_OF_KDIR)
 endif

@@ -24,6 +24,7 @@
 #include <linux/kcsan-checks.h>
 #include <linux/kdev_t.h>
 #include <linux/minmax.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/poll.h>
 #include <linux/slab.h>
@@ -41,38 +42,31 @@
 #define MSGSLOT_MINORS	(MINORMASK + 1)
 
 /*
- * One channel: its message and the write that stored it, as a record under
- * a sequence count.  A writer makes seq odd, changes the fields, makes it
- * even again; a reader copies the record and keeps the copy if seq was the
- * same even number before and after.  Readers take no lock, so they never
- * slow each other or a writer down; one that a writer got in the way of
- * copies once more under the slot's lock, so a stream of writers cannot
- * starve it.
+ * One channel is a struct msgslot_map_channel of the uapi header: its
+ * message and the write that stored it, as a record under a sequence count.
+ * A writer makes seq odd, changes the fields, makes it even again; a reader
+ * copies the record and keeps the copy if seq was the same even number
+ * before and after.  Readers take no lock, so they never slow each other or
+ * a writer down; one that a writer got in the way of copies once more under
+ * the slot's lock, so a stream of writers cannot starve it.  The record
+ * holds no pointer and no lock: user space may map it as it is.
  *
- * The record holds no pointer and no lock: it is laid out to be shown to
- * user space as it is (a read-only mapping of the slot).
- */
-struct msgslot_record {
-	u32 seq;		/* even: stable; odd: a write is in progress */
-	u32 length;		/* bytes the last write stored */
-	u64 generation;		/* writes so far; 0: never written */
-	s64 time_ns;		/* CLOCK_REALTIME of the last write */
-	u8 data[MSGSLOT_MSG_LEN];	/* zeros past length */
-};
-
-/*
- * What a slot costs, on 64-bit: 4 records of 152 bytes and a 4-byte lock,
- * 616 bytes with alignment.  The slot's cache packs 13 of them in an order-1
- * slab (8192 bytes, 184 left over), 630 bytes a slot, and the XArray adds a
- * 576-byte node per 64 minors, 9 bytes a slot: 639 bytes in all, within the
- * 640 that make bench measures against.  That leaves no room for a wait
- * queue head (24 bytes) per channel or even per slot: pollers wait on a
- * small table of queues shared by all slots (msgslot_waitqueues), as the
- * kernel does for page and bit waits, and may wake for another slot's write.
+ * What a slot costs, on 64-bit: 4 records of 152 bytes, a 4-byte lock and
+ * the map pointer, 624 bytes with alignment.  The slot's cache packs 13 of
+ * them in an order-1 slab (8192 bytes, 80 left over), 630 bytes a slot, and
+ * the XArray adds a 576-byte node per 64 minors, 9 bytes a slot: 639 bytes
+ * in all, within the 640 that make bench measures against.  That leaves no
+ * room for a wait queue head (24 bytes) per channel or even per slot:
+ * pollers wait on a small table of queues shared by all slots
+ * (msgslot_waitqueues), as the kernel does for page and bit waits, and may
+ * wake for another slot's write.  A slot that is mapped gets a page of its
+ * own on the first mmap (msgslot_map_page()), and its records live there
+ * from then on.
  */
 struct msgslot {
 	spinlock_t lock;	/* orders the writers of all four channels */
-	struct msgslot_record channel[MSGSLOT_CHANNELS];
+	struct msgslot_map *map;	/* the records' page once mapped */
+	struct msgslot_map_channel channel[MSGSLOT_CHANNELS];
 };
 
 /*
@@ -147,8 +141,21 @@ static void msgslot_wake(struct msgslot *slot)
 		wake_up_interruptible_poll(wq, EPOLLIN | EPOLLRDNORM);
 }
 
+/*
+ * The records of @slot: in the slot, or in its page once it has been mapped.
+ * The acquire pairs with the release in msgslot_map_page(): whoever sees the
+ * page sees the records copied into it.
+ */
+static struct msgslot_map_channel *msgslot_records(struct msgslot *slot)
+{
+	/* Pairs with the release in msgslot_map_page(). */
+	struct msgslot_map *map = smp_load_acquire(&slot->map);
+
+	return map ? map->channel : slot->channel;
+}
+
 /* Store @len bytes of @data (zero-filled to MSGSLOT_MSG_LEN); lock held. */
-static void msgslot_record_write(struct msgslot_record *rec, const u8 *data,
+static void msgslot_record_write(struct msgslot_map_channel *rec, const u8 *data,
 				 u32 len)
 {
 	u32 seq = rec->seq;
@@ -165,7 +172,7 @@ static void msgslot_record_write(struct msgslot_record *rec, const u8 *data,
 	WRITE_ONCE(rec->seq, seq + 2);
 }
 
-static u32 msgslot_record_read_begin(const struct msgslot_record *rec)
+static u32 msgslot_record_read_begin(const struct msgslot_map_channel *rec)
 {
 	u32 seq = READ_ONCE(rec->seq);
 
@@ -175,7 +182,7 @@ static u32 msgslot_record_read_begin(const struct msgslot_record *rec)
 	return seq;
 }
 
-static bool msgslot_record_read_retry(const struct msgslot_record *rec,
+static bool msgslot_record_read_retry(const struct msgslot_map_channel *rec,
 				      u32 seq)
 {
 	smp_rmb();	/* the fields before seq */
@@ -183,7 +190,7 @@ static bool msgslot_record_read_retry(const struct msgslot_record *rec,
 	return unlikely((seq & 1) || READ_ONCE(rec->seq) != seq);
 }
 
-static void msgslot_record_copy(const struct msgslot_record *rec,
+static void msgslot_record_copy(const struct msgslot_map_channel *rec,
 				struct msgslot_message *msg)
 {
 	/* Of fixed size: a few moves, not a call to memcpy(). */
@@ -197,13 +204,13 @@ static void msgslot_record_copy(const struct msgslot_record *rec,
 static void msgslot_snapshot(struct msgslot *slot, unsigned int channel,
 			     struct msgslot_message *msg)
 {
-	const struct msgslot_record *rec = &slot->channel[channel];
+	const struct msgslot_map_channel *rec = &msgslot_records(slot)[channel];
 	u32 seq = msgslot_record_read_begin(rec);
 
 	msgslot_record_copy(rec, msg);
 	if (msgslot_record_read_retry(rec, seq)) {
 		spin_lock(&slot->lock);
-		msgslot_record_copy(rec, msg);
+		msgslot_record_copy(&msgslot_records(slot)[channel], msg);
 		spin_unlock(&slot->lock);
 	}
 	msg->channel = channel;
@@ -216,13 +223,13 @@ static void msgslot_snapshot(struct msgslot *slot, unsigned int channel,
  */
 static u64 msgslot_generation(struct msgslot *slot, unsigned int channel)
 {
-	const struct msgslot_record *rec = &slot->channel[channel];
+	const struct msgslot_map_channel *rec = &msgslot_records(slot)[channel];
 	u32 seq = msgslot_record_read_begin(rec);
 	u64 generation = rec->generation;
 
 	if (msgslot_record_read_retry(rec, seq)) {
 		spin_lock(&slot->lock);
-		generation = rec->generation;
+		generation = msgslot_records(slot)[channel].generation;
 		spin_unlock(&slot->lock);
 	}
 	return generation;
@@ -256,6 +263,49 @@ static struct msgslot *msgslot_alloc(void)
 		return NULL;
 	spin_lock_init(&slot->lock);
 	return slot;
+}
+
+static void msgslot_free(struct msgslot *slot)
+{
+	free_page((unsigned long)slot->map);
+	kmem_cache_free(msgslot_cache, slot);
+}
+
+/*
+ * Give @slot its page, once: the first mmap of a slot moves its records
+ * there, and from then on they live in the page, where every mapping of the
+ * slot shows them.  The move happens under the slot's lock, so no writer is
+ * half-way through a record: the copy has every seq even, and each record
+ * whole.  Once the page is published, writers (who look under the lock)
+ * write only there.  A lockless reader that loaded the old pointer just
+ * before finishes its copy from the records in the slot, which nobody
+ * writes any more and which live as long as the slot: it gets a whole
+ * write, the latest at the time it looked, never a torn or freed one.
+ */
+static int msgslot_map_page(struct msgslot *slot)
+{
+	struct msgslot_map *map;
+
+	/* Mapped before: nothing to move (the lock below rechecks). */
+	if (smp_load_acquire(&slot->map))
+		return 0;
+	/* Zeroed: the page shows the records and nothing else. */
+	map = (struct msgslot_map *)get_zeroed_page(GFP_KERNEL);
+	if (!map)
+		return -ENOMEM;
+
+	spin_lock(&slot->lock);
+	if (slot->map) {
+		/* Another first mmap got there first. */
+		spin_unlock(&slot->lock);
+		free_page((unsigned long)map);
+		return 0;
+	}
+	memcpy(map->channel, slot->channel, sizeof(slot->channel));
+	/* The copy before the pointer: see msgslot_records(). */
+	smp_store_release(&slot->map, map);
+	spin_unlock(&slot->lock);
+	return 0;
 }
 
 /* Find the slot of @minor, allocating it on the first open. */
@@ -410,8 +460,8 @@ static ssize_t msgslot_write(struct file *file, const char __user *buf,
 		return -EFAULT;
 
 	spin_lock(&slot->lock);
-	msgslot_record_write(&slot->channel[msgslot_state_channel(state)], msg,
-			     count);
+	msgslot_record_write(&msgslot_records(slot)[msgslot_state_channel(state)],
+			     msg, count);
 	spin_unlock(&slot->lock);
 	msgslot_wake(slot);
 	return count;
@@ -433,7 +483,13 @@ static __poll_t msgslot_poll(struct file *file, poll_table *wait)
 	 * epoll joins it once, when the file is added.
 	 */
 	poll_wait(file, msgslot_waitqueue(mf->slot), wait);
-	if (!poll_does_not_wait(wait) && !READ_ONCE(mf->waited))
+	/*
+	 * Any poll counts as waiting, even one that does not join the queue
+	 * (select with a zero timeout): at worst SET_CHANNEL wakes the queue
+	 * once for nobody.  (poll_does_not_wait(), which could tell, is gone
+	 * from newer kernels.)
+	 */
+	if (!READ_ONCE(mf->waited))
 		WRITE_ONCE(mf->waited, true);
 	/*
 	 * Joined the queue before reading the record (and the state, which
@@ -450,6 +506,50 @@ static __poll_t msgslot_poll(struct file *file, poll_table *wait)
 	return mask;
 }
 
+/*
+ * Each page fault of a mapping maps the slot's page, which lives until
+ * module exit, and the mapping holds the file, the file the module.
+ */
+static vm_fault_t msgslot_vm_fault(struct vm_fault *vmf)
+{
+	struct msgslot *slot = vmf->vma->vm_private_data;
+	struct page *page;
+
+	if (vmf->pgoff)
+		return VM_FAULT_SIGBUS;
+	page = virt_to_page(slot->map);
+	get_page(page);
+	vmf->page = page;
+	return 0;
+}
+
+static const struct vm_operations_struct msgslot_vm_ops = {
+	.fault = msgslot_vm_fault,
+};
+
+/*
+ * A read-only mapping of the slot's records, one page at offset 0.  Not
+ * writable nor executable, now or by a later mprotect().
+ */
+static int msgslot_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct msgslot_file *mf = file->private_data;
+	int ret;
+
+	if (vma->vm_pgoff || vma->vm_end - vma->vm_start > PAGE_SIZE)
+		return -EINVAL;
+	if (vma->vm_flags & (VM_WRITE | VM_EXEC))
+		return -EPERM;
+	ret = msgslot_map_page(mf->slot);
+	if (ret)
+		return ret;
+	msgslot_vm_flags_change(vma, VM_DONTEXPAND | VM_DONTDUMP,
+				VM_MAYWRITE | VM_MAYEXEC);
+	vma->vm_private_data = mf->slot;
+	vma->vm_ops = &msgslot_vm_ops;
+	return 0;
+}
+
 static const struct file_operations msgslot_fops = {
 	.owner		= THIS_MODULE,
 	.open		= msgslot_open,
@@ -457,6 +557,7 @@ static const struct file_operations msgslot_fops = {
 	.read		= msgslot_read,
 	.write		= msgslot_write,
 	.poll		= msgslot_poll,
+	.mmap		= msgslot_mmap,
 	.unlocked_ioctl	= msgslot_ioctl,
 	.compat_ioctl	= msgslot_compat_ioctl,
 };
@@ -468,6 +569,9 @@ static int __init msgslot_init(void)
 
 	/* The uapi struct has no padding: every byte copied out is written. */
 	BUILD_BUG_ON(sizeof(struct msgslot_message) != 24 + MSGSLOT_MSG_LEN);
+	BUILD_BUG_ON(sizeof(struct msgslot_map_channel) !=
+		     24 + MSGSLOT_MSG_LEN);
+	BUILD_BUG_ON(sizeof(struct msgslot_map) > PAGE_SIZE);
 
 	for (i = 0; i < ARRAY_SIZE(msgslot_waitqueues); i++)
 		init_waitqueue_head(&msgslot_waitqueues[i]);
@@ -541,7 +645,7 @@ static void __exit msgslot_exit(void)
 
 	/* No file is open, so no open() can be adding a slot any more. */
 	xa_for_each(&msgslot_slots, minor, slot)
-		kmem_cache_free(msgslot_cache, slot);
+		msgslot_free(slot);
 	xa_destroy(&msgslot_slots);
 	kmem_cache_destroy(msgslot_cache);
 }

@@ -46,4 +46,26 @@ struct msgslot_message {
  */
 #define MSGSLOT_IOC_GET_MESSAGE	_IOR(MSGSLOT_IOC_MAGIC, 0x02, struct msgslot_message)
 
+/*
+ * mmap(NULL, sizeof(struct msgslot_map), PROT_READ, MAP_SHARED, fd, 0) maps
+ * the slot of fd's minor read-only: its four channels, each a record under
+ * a sequence count that the driver updates in place.  A write makes seq
+ * odd, changes the fields, and makes seq even again.  A reader that sees
+ * the same even seq before and after copying a record has copied one whole
+ * write: data, length, generation and time together.  <msgslot_map.h> has
+ * the reader.  32- and 64-bit programs share the layout: 152 bytes a
+ * channel, 608 for the map, in the first page of the mapping.
+ */
+struct msgslot_map_channel {
+	__u32 seq;		/* even: stable; odd: a write is in progress */
+	__u32 length;		/* as in struct msgslot_message */
+	__u64 generation;
+	__s64 time_ns;
+	__u8 data[MSGSLOT_MSG_LEN];
+};
+
+struct msgslot_map {
+	struct msgslot_map_channel channel[MSGSLOT_CHANNELS];
+};
+
 #endif /* _UAPI_LINUX_MESSAGE_SLOT_H */

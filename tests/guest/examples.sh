@@ -6,7 +6,8 @@
 # what the page shows them doing.
 
 CASES="$CASES man_example_slot_demo_round_trip
-	man_example_slot_wait_prints_each_new_message"
+	man_example_slot_wait_prints_each_new_message
+	man_example_slot_peek_reads_through_the_map"
 
 case_man_example_slot_demo_round_trip() {
 	out=$(slot_demo /dev/msgslot0 2 hello) || return 1
@@ -45,4 +46,23 @@ case_man_example_slot_wait_prints_each_new_message() {
 	cat /tmp/slot_wait.out
 	printf 'generation 1: "first"\ngeneration 2: "second"\n' |
 		cmp -s - /tmp/slot_wait.out
+}
+
+case_man_example_slot_peek_reads_through_the_map() {
+	major=$(awk '$2 == "message_slot" { print $1 }' /proc/devices)
+	# A minor of its own, as the page's session starts from a fresh slot.
+	mknod /tmp/slot_peek_node c "$major" 900001 || return 1
+	msgslot send -q -d /tmp/slot_peek_node 1 one &&
+		msgslot send -q -d /tmp/slot_peek_node 3 three &&
+		msgslot send -q -d /tmp/slot_peek_node 3 'three again' || return 1
+	slot_peek /tmp/slot_peek_node > /tmp/slot_peek.out 2>&1 || {
+		cat /tmp/slot_peek.out
+		return 1
+	}
+	cat /tmp/slot_peek.out
+	printf '%s\n' 'channel 0: never written' \
+		'channel 1: generation 1, 3 bytes: "one"' \
+		'channel 2: never written' \
+		'channel 3: generation 2, 11 bytes: "three again"' |
+		cmp -s - /tmp/slot_peek.out
 }

@@ -80,9 +80,9 @@ case_guest_programs_build_without_warnings() {
 	for src in "$top"/tests/programs/*.c "$top"/tests/programs/*/; do
 		sources=("$src")
 		[ -d "$src" ] && sources=("$src"*.c)
-		cc "${warnings[@]}" -pthread -I"$top/module" -I"$top/tests/lib" \
-			-o "$tmp/$(basename "$src" .c)" "${sources[@]}" \
-			"$top"/tests/lib/*.c || status=1
+		cc "${warnings[@]}" -pthread -I"$top/module" -I"$top/include" \
+			-I"$top/tests/lib" -o "$tmp/$(basename "$src" .c)" \
+			"${sources[@]}" "$top"/tests/lib/*.c || status=1
 	done
 	for src in "$top"/bench/*.c; do
 		cc "${warnings[@]}" -pthread -I"$top/module" \
@@ -105,19 +105,46 @@ EOC
 	"$tmp/header"
 }
 
+# msgslot_map.h, as a program includes it: alone, before anything else, in
+# 64- and 32-bit programs, and what it reads has the layout of the uapi.
+case_map_header_compiles_alone_in_user_space() {
+	local bits status=0
+
+	cat > "$tmp/map.c" <<'EOC'
+#include <msgslot_map.h>
+typedef char map_is_608_bytes[sizeof(struct msgslot_map) == 608 ? 1 : -1];
+int main(void)
+{
+	struct msgslot_map map = { 0 };
+	struct msgslot_message msg;
+
+	return msgslot_map_read(&map, 3, &msg) || msg.generation != 0 ||
+	       msg.channel != 3;
+}
+EOC
+	for bits in 64 32; do
+		echo "cc -m$bits -std=gnu11 -pedantic map.c"
+		cc -m$bits -std=gnu11 -pedantic "${warnings[@]}" \
+			-I"$top/include" -o "$tmp/map$bits" "$tmp/map.c" &&
+			"$tmp/map$bits" || status=1
+	done
+	return "$status"
+}
+
 case_shell_scripts_pass_shellcheck() {
 	command -v shellcheck > /dev/null ||
 		{ echo "SKIP shellcheck is not installed"; return "$KTAP_SKIP"; }
 	cd "$top" || return 1
 	# The guest's scripts run under busybox sh; the host's under bash.
-	shellcheck -s sh guest/init guest/demo.sh host/deps host/lane \
+	shellcheck -s sh guest/init guest/demo.sh host/deps host/lane-host \
 		host/lane-root host/kernel-version host/mkinitramfs \
 		host/build-module host/dkms-build host/man-examples tests/guest/*.sh
-	shellcheck -s bash host/run host/debug-kernel tests/check \
-		tests/check-kernels tests/host/*.sh .ci/run completions/msgslot \
-		bench/run
+	shellcheck -s bash host/run host/lane-ready host/debug-kernel \
+		tests/check tests/check-kernels tests/tally.sh tests/host/*.sh \
+		.ci/run completions/msgslot bench/run
 }
 
 ktap_main module_builds_clean_with_w1 module_is_sparse_clean \
 	tool_builds_without_warnings guest_programs_build_without_warnings \
-	header_compiles_alone_in_user_space shell_scripts_pass_shellcheck
+	header_compiles_alone_in_user_space \
+	map_header_compiles_alone_in_user_space shell_scripts_pass_shellcheck

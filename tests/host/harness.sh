@@ -4,9 +4,9 @@
 # The harness itself must fail when the guest does: a guest that panics or
 # hangs makes host/run fail and show the end of the console, and a missing
 # package without root makes host/deps print the apt-get line to run.  The
-# test library too: tests/lib/harness.h lists, runs and reports cases as it
-# says, minors.h gives no minor to two users, and every test program lists
-# as many cases as its sources have (as tests/lib/manifest counts them).
+# flow around it: every lane of host/lane.mk is complete, a lane's stamp
+# changes only with its kernel, and the closing tally (tests/tally.sh)
+# counts what ends without one, or fails without a failed case, as failed.
 # usage: tests/host/harness.sh KERNEL INITRAMFS
 set -u
 # shellcheck source=ktap.sh source-path=SCRIPTDIR disable=SC1091
@@ -56,120 +56,110 @@ case_deps_without_root_prints_apt_line() {
 	grep -qxF "  $want" "$tmp/deps" || { cat "$tmp/deps"; return 1; }
 }
 
-# cc_test OUTPUT SOURCE...: build a program with the test library.
-cc_test() {
-	local out=$1
-	shift
-	cc -Wall -Wextra -Werror -pthread -I"$top/module" -I"$top/tests/lib" \
-		-o "$out" "$@" "$top"/tests/lib/*.c
+# lane_table: each lane of host/lane.mk as NAME|READY|IMAGE|KDIR|ROOT,
+# then the lanes make check-kernels runs, as "kernels: LANE...".
+lane_table() {
+	# shellcheck disable=SC2016 # make's variables, not the shell's
+	make -C "$top" --no-print-directory -s --eval 'lane-table:
+	@$(foreach l,$(lanes),echo "$l|$(lane.$l.ready)|$(lane.$l.image)|$(lane.$l.kdir)|$(lane.$l.root)";)
+	@echo "kernels: $(kernels_lanes)"' release=RELEASE lane-table
 }
 
-case_test_harness_lists_runs_and_reports_ktap() {
-	cat > "$tmp/sample.c" <<'EOC'
-#include <unistd.h>
-#include "harness.h"
-TEST(passes) { EXPECT_EQ(1, 1); }
-TEST32(fails_and_goes_on) { EXPECT_EQ(1, 2); TH_LOG("went on"); }
-TEST(assert_ends_case) { ASSERT_EQ(1, 2); TH_LOG("never"); }
-TEST(errno_checked) { EXPECT_ERRNO(close(-1), EBADF); ASSERT_ERRNO(close(-1), EINVAL); }
-TEST32(skips) { SKIP(return, "not here"); }
-TEST(helper_ends_case) { th_abort("helper gave up"); TH_LOG("never"); }
-TEST_HARNESS_MAIN
-EOC
-	cc_test "$tmp/sample" "$tmp/sample.c"
-	expect "--list" "$("$tmp/sample" --list | tr '\n' ' ')" \
-		"passes fails_and_goes_on assert_ends_case errno_checked skips helper_ends_case "
-	expect "--list32" "$("$tmp/sample" --list32 | tr '\n' ' ')" \
-		"fails_and_goes_on skips "
-	local name want out status
-	for want in passes:0 fails_and_goes_on:1 assert_ends_case:1 \
-		errno_checked:1 skips:4 helper_ends_case:1 no_such_case:2; do
-		name=${want%:*}
-		out=$("$tmp/sample" "$name" 2>&1) && status=0 || status=$?
-		expect "$name: status" "$status" "${want#*:}"
-		[[ $out != *never* ]] || { echo "$name went on after the end"; return 1; }
+case_every_lane_says_how_its_kernel_is_made_ready() {
+	local name ready image kdir root lanes=" " lane
+	while IFS='|' read -r name ready image kdir root; do
+		[ "${name%%:*}" != kernels ] || break
+		lanes+="$name "
+		[ -x "$top/${ready%% *}" ] ||
+			{ echo "lane $name: READY '$ready' is no program here"; return 1; }
+		if [ -z "$image" ] || [ -z "$kdir" ]; then
+			echo "lane $name: no image or KDIR"
+			return 1
+		fi
+		if [ -n "$root" ]; then
+			expect "lane $name: KDIR in its root" "$kdir" \
+				/lib/modules/RELEASE/build
+		fi
+	done < <(lane_table)
+	for lane in $(lane_table | sed -n 's/^kernels: //p'); do
+		[[ $lanes == *" $lane "* ]] ||
+			{ echo "check-kernels runs '$lane', not in host/lane.mk"; return 1; }
 	done
-	[[ $("$tmp/sample" fails_and_goes_on) == *"expected 1 == 2"*"went on"* ]]
-	[[ $("$tmp/sample" errno_checked) == *"expected EINVAL, got -1 (EBADF)"* ]]
-	[[ $("$tmp/sample" skips) == "# SKIP not here" ]]
-	"$tmp/sample" > "$tmp/sample.tap" && status=0 || status=$?
-	expect "KTAP run: status" "$status" 1
-	grep -v '^#' "$tmp/sample.tap" > "$tmp/sample.results"
-	diff -u - "$tmp/sample.results" <<'EOT'
-KTAP version 1
-1..6
-ok 1 - passes
-not ok 2 - fails_and_goes_on
-not ok 3 - assert_ends_case
-not ok 4 - errno_checked
-ok 5 - skips # SKIP
-not ok 6 - helper_ends_case
-EOT
+	[[ $lanes == " stable debug "* ]] || { echo "lanes:$lanes"; return 1; }
+	make -C "$top" -n check KERNEL=no-such-lane > "$tmp/no-lane" 2>&1 &&
+		{ echo "make check KERNEL=no-such-lane went on"; return 1; }
+	grep -q "KERNEL=no-such-lane: no such lane in host/lane.mk (lanes: stable" \
+		"$tmp/no-lane" || { cat "$tmp/no-lane"; return 1; }
 }
 
-case_minor_ranges_never_overlap() {
-	cat > "$tmp/minors.c" <<'EOC'
-#include <stdio.h>
-#include "minors.h"
-int main(void)
-{
-	int i;
-
-	for (i = 0; i < MINOR_RANGE_COUNT; i++)
-		printf("%u %u %s\n", minor_table[i].first,
-		       minor_table[i].count, minor_table[i].name);
-	return 0;
-}
-EOC
-	cc -Wall -Werror -I"$top/tests/lib" -o "$tmp/minors" "$tmp/minors.c"
-	"$tmp/minors" | sort -n > "$tmp/minors.rows"
-	# Each row ends before the next begins, within 20-bit minors.
-	awk '$2 < 1 { print $3 ": no minors"; bad = 1 }
-		NR > 1 && $1 < end { print $3 " overlaps " last; bad = 1 }
-		{ end = $1 + $2; last = $3 }
-		END { if (end > 1048576) { print last ": past minor 1048575"; bad = 1 }
-		      exit bad }' "$tmp/minors.rows"
-	# A case file names a minor only as the first of a row.
-	local minor status=0
-	grep -ohE '(mknod [^#]* |MINOR=|--first-minor )[0-9]{4,}' \
-		"$top"/tests/guest/*.sh | grep -oE '[0-9]+$' > "$tmp/minors.used"
-	[ -s "$tmp/minors.used" ] || { echo "no minor found in tests/guest/"; return 1; }
-	while read -r minor; do
-		awk -v m="$minor" '$1 == m { found = 1 } END { exit !found }' \
-			"$tmp/minors.rows" ||
-			{ echo "minor $minor of tests/guest/ is in no row of minors.h"; status=1; }
-	done < "$tmp/minors.used"
-	echo "$(wc -l < "$tmp/minors.rows") rows; minors named in tests/guest/:" \
-		"$(tr '\n' ' ' < "$tmp/minors.used")"
-	return "$status"
+case_lane_stamp_changes_only_with_the_kernel() {
+	local stamp=$tmp/lane/ready image=$tmp/image before
+	# A lane's READY: progress, then the release in $tmp/release.
+	printf '#!/bin/sh\necho progress\ncat %s\n' "$tmp/release" > "$tmp/ready"
+	chmod +x "$tmp/ready"
+	echo 1.0 > "$tmp/release"
+	echo kernel > "$image"
+	"$top/host/lane-ready" "$stamp" "$image" "$tmp/ready" > "$tmp/out"
+	grep -qx progress "$tmp/out" || { echo "progress not shown"; return 1; }
+	expect "release" "$(cut -d' ' -f1 "$stamp")" 1.0
+	touch -d 2000-01-01 "$stamp"
+	before=$(stat -c %Y "$stamp")
+	"$top/host/lane-ready" "$stamp" "$image" "$tmp/ready" > /dev/null
+	expect "stamp time, same kernel" "$(stat -c %Y "$stamp")" "$before"
+	touch -d 2001-01-01 "$image"
+	"$top/host/lane-ready" "$stamp" "$image" "$tmp/ready" > /dev/null
+	[ "$(stat -c %Y "$stamp")" != "$before" ] ||
+		{ echo "a rebuilt image left the stamp alone"; return 1; }
+	echo 1.1 > "$tmp/release"
+	"$top/host/lane-ready" "$stamp" "$image" "$tmp/ready" > /dev/null
+	expect "release" "$(cut -d' ' -f1 "$stamp")" 1.1
+	if "$top/host/lane-ready" "$stamp" "$image" false > /dev/null 2>&1 ||
+		"$top/host/lane-ready" "$stamp" "$image" true > /dev/null 2>&1 ||
+		"$top/host/lane-ready" "$stamp" "$tmp/none" "$tmp/ready" \
+			> /dev/null 2>&1; then
+		echo "a failed READY, no release or no image made a lane ready"
+		return 1
+	fi
+	expect "release after failures" "$(cut -d' ' -f1 "$stamp")" 1.1
 }
 
-case_every_program_lists_its_cases() {
-	local kind name list count how src sources listed status=0
-	"$top/tests/lib/manifest" > "$tmp/manifest"
-	grep -q '^program ' "$tmp/manifest" || { echo "no program"; return 1; }
-	while read -r kind name list count how; do
-		[ "$kind" = program ] || continue
-		src=$top/tests/programs/${name%32}
-		[ "$list" = --list32 ] || src=$top/tests/programs/$name
-		sources=("$src".c)
-		[ -d "$src" ] && sources=("$src"/*.c)
-		cc_test "$tmp/$name" "${sources[@]}"
-		listed=$("$tmp/$name" "$list" | grep -c .)
-		echo "$name $list: $listed cases, $count in the sources ($how)"
-		[ "$listed" -gt 0 ] && [ "$listed" = "$count" ] || status=1
-	done < "$tmp/manifest"
-	return "$status"
-}
-
-case_no_test_source_over_600_lines() {
-	local long
-	long=$(find "$top/tests" -name '*.[ch]' -exec wc -l {} + |
-		awk '$2 != "total" && $1 > 600')
-	[ -z "$long" ] || { echo "over 600 lines: $long"; return 1; }
+case_tally_counts_what_ends_badly_as_failed() {
+	local out status
+	out=$(
+		# shellcheck source=../tally.sh source-path=SCRIPTDIR disable=SC1091
+		. "$top/tests/tally.sh"
+		printf '1 passed, 5 failed, 0 skipped\n3 passed, 0 failed, 1 skipped\n' \
+			> "$tmp/ok"
+		tally_run ok "$tmp/ok" 0
+		echo "no tally at all" > "$tmp/none"
+		tally_run none "$tmp/none" 0
+		echo "2 passed, 0 failed, 0 skipped" > "$tmp/silent"
+		tally_run silent "$tmp/silent" 2
+		# shellcheck disable=SC2154 # tally_run sets it
+		tally_note "# silent: $tally"
+		printf 'KTAP version 1\n1..4\nok 1 - a\nok 2 - b # SKIP no\nnot ok 3 - c\n' \
+			> "$tmp/short"
+		tally_ktap short "$tmp/short" 1 > /dev/null
+		echo "ok 1 - a" > "$tmp/planless"
+		tally_ktap planless "$tmp/planless" 0 > /dev/null
+		printf '1..1\nok 1 - a\n' > "$tmp/exit"
+		tally_ktap exit "$tmp/exit" 3 > /dev/null
+		tally_end
+	) && status=0 || status=$?
+	expect "status" "$status" 1
+	expect "tally" "$(tail -n 1 <<< "$out")" "8 passed, 6 failed, 2 skipped"
+	grep -qxF "# silent: 2 passed, 1 failed, 0 skipped (silent exit status 2)" \
+		<<< "$out" || { echo "$out"; return 1; }
+	grep -qxF "# short: 1 passed, 2 failed, 1 skipped" <<< "$out" ||
+		{ echo "$out"; return 1; }
+	# shellcheck disable=SC1091 # followed above
+	out=$(. "$top/tests/tally.sh"; tally_add 1 0 2; tally_end) ||
+		{ echo "a tally with no failure failed"; return 1; }
+	expect "tally" "$(tail -n 1 <<< "$out")" "1 passed, 0 failed, 2 skipped"
 }
 
 ktap_main panicking_guest_fails_with_console_tail \
 	hung_guest_is_killed_and_fails deps_without_root_prints_apt_line \
-	test_harness_lists_runs_and_reports_ktap minor_ranges_never_overlap \
-	every_program_lists_its_cases no_test_source_over_600_lines
+	every_lane_says_how_its_kernel_is_made_ready \
+	lane_stamp_changes_only_with_the_kernel \
+	tally_counts_what_ends_badly_as_failed

@@ -70,6 +70,8 @@ case_install_puts_exactly_the_expected_files() {
 case_uninstall_removes_exactly_that() {
 	need_kdir || return
 	install_into "$tmp/un" install
+	# What modules_install writes where the kernel compresses modules.
+	touch "$tmp/un/lib/modules/$(release)/updates/message_slot.ko."{xz,zst,gz}
 	mkdir -p "$tmp/un/usr/local/bin"
 	echo "someone else's" > "$tmp/un/usr/local/bin/other-tool"
 	install_into "$tmp/un" uninstall

@@ -99,10 +99,11 @@ case_example_programs_compile() {
 		return 1
 	fi
 	for name in $names; do
-		echo "cc -Wall -Wextra -Werror -I module $name:" \
+		echo "cc -Wall -Wextra -Werror -I module -I include $name:" \
 		     "$(wc -l < "$tmp/examples/$name") lines"
-		cc -Wall -Wextra -Werror -I module -o "$tmp/examples/${name%.c}" \
-			"$tmp/examples/$name" 2>&1 || status=1
+		cc -Wall -Wextra -Werror -I module -I include \
+			-o "$tmp/examples/${name%.c}" "$tmp/examples/$name" \
+			2>&1 || status=1
 	done
 	return "$status"
 }

@@ -137,6 +137,11 @@ ssize_t write_text(int fd, const char *text)
 	return write(fd, text, strlen(text));
 }
 
+bool module_loaded(void)
+{
+	return access("/sys/module/message_slot", F_OK) == 0;
+}
+
 /*
  * Shrinking the cache first empties KASAN's quarantine, where freed slots
  * would otherwise still count as in use.
@@ -218,6 +223,17 @@ enum minor_range option_row(const char *s, unsigned int need,
 	if (row < 0 || minor_table[row].count < need)
 		usage_exit(usage);
 	return (enum minor_range)row;
+}
+
+int reap(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) < 0)
+		return -1;
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
 }
 
 unsigned int children_failed(unsigned int n)

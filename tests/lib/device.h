@@ -50,6 +50,9 @@ int open_channel(const char *path, int flags, unsigned long channel);
 int open_channel_or_end(const char *path, int flags, unsigned long channel);
 ssize_t write_text(int fd, const char *text);
 
+/* Whether message_slot is loaded. */
+bool module_loaded(void);
+
 /* Slots in use in the module's slab cache, or -1 if it cannot be told. */
 long slab_objects(void);
 
@@ -82,6 +85,8 @@ uint64_t option_number(const char *s, uint64_t min, uint64_t max,
  */
 enum minor_range option_row(const char *s, unsigned int need,
 			    const char *usage);
+/* The exit status of child @pid, 128 + the signal that killed it, or -1. */
+int reap(pid_t pid);
 /* Wait for @n children: how many did not exit with status 0. */
 unsigned int children_failed(unsigned int n);
 

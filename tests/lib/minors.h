@@ -3,10 +3,11 @@
  * Which minors each user of the guest suite may touch: ONE table, so that no
  * two programs (or case files, or the benchmark) share a slot by accident
  * and see each other's messages.  A new user takes a new row.  The host test
- * tests/host/minors.sh fails when two rows overlap, when a row leaves the
- * minor space, or when a case file in tests/guest/ mknods a minor that is
- * not the first of its row.  Programs ask for minors through device.h,
- * which ends the case if one is asked for outside the program's row.
+ * tests/host/testlib.sh fails when two rows overlap, when a row leaves the
+ * minor space, or when a case file of tests/guest/ names a minor outside
+ * the rows whose user is that file ("FILE.sh: ...").  Programs ask for
+ * minors through device.h, which ends the case if one is asked for outside
+ * the program's row.
  *
  * X(ROW, first minor, number of minors, who uses it)
  */

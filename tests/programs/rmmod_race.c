@@ -138,20 +138,6 @@ static void user(unsigned int id)
 	_exit(0);
 }
 
-static bool module_loaded(void)
-{
-	char line[256];
-	bool found = false;
-	FILE *f = fopen("/proc/modules", "r");
-
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f))
-		found = strncmp(line, MODULE_NAME " ", strlen(MODULE_NAME) + 1) == 0;
-	fclose(f);
-	return found;
-}
-
 static int load_module(void)
 {
 	int fd = open(opt.module, O_RDONLY | O_CLOEXEC), ret;

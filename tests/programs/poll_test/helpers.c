@@ -55,12 +55,3 @@ pid_t write_later(const char *path, unsigned long channel,
 	return pid;
 }
 
-int reap(pid_t pid)
-{
-	int status;
-
-	if (waitpid(pid, &status, 0) < 0)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-}
-

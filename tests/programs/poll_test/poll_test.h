@@ -47,7 +47,5 @@ bool woken_in_time(double start_ms, int timeout_ms);
 /* A child that writes @text to @channel of @path after @delay_ms. */
 pid_t write_later(const char *path, unsigned long channel, const char *text,
 		  int delay_ms);
-/* The exit status of child @pid, 128 if it did not exit. */
-int reap(pid_t pid);
 
 #endif /* POLL_TEST_H */

@@ -277,11 +277,6 @@ static void stop(pid_t pid)
 	waitpid(pid, NULL, 0);
 }
 
-static bool module_loaded(void)
-{
-	return access("/sys/module/message_slot", F_OK) == 0;
-}
-
 TEST(rmmod_refused_while_poller_holds_device)
 {
 	pid_t poller = start_poller();

@@ -1,0 +1,1 @@
+../../module/message_slot.h
