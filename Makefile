@@ -122,16 +122,24 @@ bench: deps $(BENCH_INITRAMFS)
 check-kernels: deps
 	tests/check-kernels $(or $(LANES),$(kernels_lanes))
 
-# Every program of tests/programs/ and the benchmark run in the guest,
-# statically linked; the tool and the device cases also as 32-bit programs.
+# A test program is tests/programs/NAME.c or the .c files of
+# tests/programs/NAME/, linked with the test library tests/lib/; one with
+# TEST32 cases also has a 32-bit build, NAME32.  Every test program and
+# bench/ runs in the guest, statically linked; the tool also as 32-bit.
 STATIC := $(BUILD)/static$(patsubst %,-%,$(filter-out x86_64,$(GUEST_ARCH)))
 GUEST_CFLAGS := $(if $(filter i386,$(GUEST_ARCH)),-m32)
-GUEST_PROGRAMS := $(basename $(notdir $(wildcard tests/programs/*.c))) bench
+test_sources = $(wildcard tests/programs/$(1).c tests/programs/$(1)/*.c)
+TEST_PROGRAMS := $(basename $(notdir $(wildcard tests/programs/*.c))) \
+	$(notdir $(patsubst %/,%,$(wildcard tests/programs/*/)))
+COMPAT_PROGRAMS := $(foreach p,$(TEST_PROGRAMS),$(if $(shell grep -l \
+	'^TEST32' $(call test_sources,$(p))),$(p)32))
+TEST_LIBRARY := $(wildcard tests/lib/*.c tests/lib/*.h) \
+	include/msgslot_map.h module/message_slot.h
+GUEST_PROGRAMS := $(TEST_PROGRAMS) $(COMPAT_PROGRAMS) bench
 # The example programs of message_slot(4), as printed there, run too.
 MAN_EXAMPLES := $(shell sed -n 's/^\.\\" SRC BEGIN (\(.*\)\.c)$$/\1/p' \
 	man/message_slot.4)
-GUEST_BINARIES := $(STATIC)/msgslot $(STATIC)/msgslot32 $(STATIC)/slot_test32 \
-	$(STATIC)/poll_test32 $(STATIC)/mmap_test32 \
+GUEST_BINARIES := $(STATIC)/msgslot $(STATIC)/msgslot32 \
 	$(addprefix $(STATIC)/,$(MAN_EXAMPLES)) \
 	$(addprefix $(STATIC)/,$(GUEST_PROGRAMS))
 
@@ -147,28 +155,24 @@ $(STATIC)/msgslot32: msgslot.c module/message_slot.h VERSION
 	@mkdir -p $(@D)
 	$(CC) -m32 -static $(TOOL_FLAGS) $(CFLAGS) $(WARNINGS) -o $@ msgslot.c
 
-$(STATIC)/slot_test32: tests/programs/slot_test.c tests/programs/guest.h \
-		module/message_slot.h
-	@mkdir -p $(@D)
-	$(CC) -m32 -static -Imodule $(CFLAGS) $(WARNINGS) -o $@ $<
-
-$(STATIC)/poll_test32: tests/programs/poll_test.c tests/programs/guest.h \
-		tests/lib/harness.h module/message_slot.h
-	@mkdir -p $(@D)
-	$(CC) -m32 -static -pthread -Imodule -Itests/lib $(CFLAGS) $(WARNINGS) \
-		-o $@ $<
-
-$(STATIC)/mmap_test32: tests/programs/mmap_test.c tests/programs/guest.h \
-		tests/lib/harness.h include/msgslot_map.h module/message_slot.h
-	@mkdir -p $(@D)
-	$(CC) -m32 -static -pthread -Iinclude -Itests/lib $(CFLAGS) $(WARNINGS) \
-		-o $@ $<
-
-$(STATIC)/%: tests/programs/%.c tests/programs/guest.h tests/lib/harness.h \
-		include/msgslot_map.h module/message_slot.h
+.SECONDEXPANSION:
+$(addprefix $(STATIC)/,$(TEST_PROGRAMS)): $(STATIC)/%: \
+		$$(call test_sources,$$*) $(TEST_LIBRARY)
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -static -pthread -Imodule -Iinclude -Itests/lib \
-		$(CFLAGS) $(WARNINGS) -o $@ $<
+		$(CFLAGS) $(WARNINGS) -o $@ $(filter %.c,$^)
+
+$(addprefix $(STATIC)/,$(COMPAT_PROGRAMS)): $(STATIC)/%32: \
+		$$(call test_sources,$$*) $(TEST_LIBRARY)
+	@mkdir -p $(@D)
+	$(CC) -m32 -static -pthread -Imodule -Iinclude -Itests/lib $(CFLAGS) \
+		$(WARNINGS) -o $@ $(filter %.c,$^)
+
+# What the guest suite must find: each program's number of cases.
+$(GUEST_DIR)/manifest: tests/lib/manifest $(wildcard tests/programs/*.c \
+		tests/programs/*/*.c tests/guest/*.sh)
+	@mkdir -p $(@D)
+	tests/lib/manifest > $@
 
 $(BUILD)/examples/%.c: man/message_slot.4 host/man-examples
 	host/man-examples man/message_slot.4 $(@D) > /dev/null
@@ -213,9 +217,11 @@ endif
 
 $(GUEST_INITRAMFS): $(GUEST_DIR)/message_slot.ko $(GUEST_BINARIES) \
 		$(GUEST_INSTALL) host/mkinitramfs guest/init guest/demo.sh \
-		guest/kernel-log-errors $(wildcard tests/guest/*.sh)
-	host/mkinitramfs $(INITRAMFS_FLAGS) $@ $(GUEST_DIR)/message_slot.ko \
-		$(GUEST_BINARIES)
+		guest/kernel-log-errors $(wildcard tests/guest/*.sh) \
+		$(GUEST_DIR)/manifest
+	host/mkinitramfs $(INITRAMFS_FLAGS) \
+		-f $(GUEST_DIR)/manifest:/tests/manifest $@ \
+		$(GUEST_DIR)/message_slot.ko $(GUEST_BINARIES)
 
 # make bench also measures the module as it was at BENCH_BEFORE (before
 # poll), built by that commit's own scripts and loaded in turn in the same

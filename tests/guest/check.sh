@@ -3,34 +3,32 @@
 #
 # The guest test suite, run by the guest's /init (busybox sh): loads
 # message_slot and checks every rule of it, one KTAP case per rule:
-# the module's life (load, major, device node, rmmod, reload), the device
-# cases of slot_test (also as a 32-bit program), the cases of the case
-# files (the tool under all its names, ...), and last a clean kernel log.
+# the module's life (load, major, device node, rmmod, reload), the cases of
+# the test programs (those with TEST32 cases also as their 32-bit build),
+# the cases of the case files (the tool under all its names, ...), and last
+# a clean kernel log.  Which programs and case files there are, and how many
+# cases each program has, comes from /tests/manifest (tests/lib/manifest,
+# counted from the sources at build time): a program that is missing or
+# lists fewer cases, or a case file that is missing, fails the run.
 
 KO=/lib/message_slot.ko
-SLOT_TEST=/bin/slot_test
-SLOT_TEST32=/bin/slot_test32
-POLL_TEST=/bin/poll_test
-POLL_TEST32=/bin/poll_test32
-MMAP_TEST=/bin/mmap_test
-MMAP_TEST32=/bin/mmap_test32
 PATTERNS=/tests/kernel-log-errors
+MANIFEST=/tests/manifest
 SKIP=4
 
-# The device cases that also run as a 32-bit program (compat_ioctl).
-COMPAT_CASES="ioctl_accepts_every_channel ioctl_unknown_command_enotty
-	ioctl_channel_out_of_range_einval ioctl_failure_keeps_channel
-	channel_is_per_open_file write_stores_message_returns_count
-	read_copies_min_count write_bad_buffer_efault_unchanged
-	read_bad_buffer_efault"
-
-# More cases come from the case files below, if the initramfs has them.
-# Each defines a function case_NAME per case and adds NAME to $CASES; each
-# case starts and must end with message_slot loaded and /dev/msgslot0 there.
+# More cases come from the case files.  Each defines a function case_NAME
+# per case and adds NAME to $CASES; each case starts and must end with
+# message_slot loaded and /dev/msgslot0 there.
 CASES=
-for file in tool install robust bench examples; do
-	# shellcheck disable=SC1090 # case files, each added to $CASES
-	[ -f "/tests/$file.sh" ] && . "/tests/$file.sh"
+missing_files=
+case_files=$(awk '$1 == "case-file" { print $2 }' "$MANIFEST")
+for file in $case_files; do
+	if [ -f "/tests/$file" ]; then
+		# shellcheck disable=SC1090 # case files, each added to $CASES
+		. "/tests/$file"
+	else
+		missing_files="$missing_files $file"
+	fi
 done
 
 diag() {
@@ -176,44 +174,56 @@ run() {
 	esac
 }
 
-before_devices="module_load_logs_major device_node_for_minor_0"
+# The test programs whose cases this file runs one by one, as words
+# NAME:LIST-FLAG (the others run from a case file, with their options).
+suite_programs=$(awk '$1 == "program" && $5 == "suite" { print $2 ":" $3 }' \
+	"$MANIFEST")
+
+case_every_program_lists_all_its_cases() {
+	[ -s "$MANIFEST" ] || { diag "$MANIFEST is missing"; return 1; }
+	status=0
+	for file in $missing_files; do
+		diag "case file /tests/$file is missing"
+		status=1
+	done
+	# (run() owns $name: these are other names.)
+	while read -r kind program list count how; do
+		[ "$kind" = program ] || continue
+		listed=$("/bin/$program" "$list" | grep -c .)
+		diag "$program $list: $listed cases, $count in the sources ($how)"
+		[ "$listed" = "$count" ] || status=1
+	done < "$MANIFEST"
+	return "$status"
+}
+
+before_devices="module_load_logs_major device_node_for_minor_0
+	every_program_lists_all_its_cases"
 after_devices="rmmod_refused_while_open rmmod_frees_every_slot
 	major_parameter_selects_major taken_major_fails_cleanly
 	load_unload_20_cycles kernel_log_clean"
-device_cases=$($SLOT_TEST --list)
-poll_cases=$($POLL_TEST --list)
-poll_cases32=$($POLL_TEST32 --list32)
-mmap_cases=$($MMAP_TEST --list)
-mmap_cases32=$($MMAP_TEST32 --list32)
+program_cases=0
+for program in $suite_programs; do
+	listed=$("/bin/${program%%:*}" "${program#*:}" | grep -c .)
+	program_cases=$((program_cases + listed))
+done
 
 total=0
-for c in $before_devices $device_cases $COMPAT_CASES $poll_cases \
-	$poll_cases32 $mmap_cases $mmap_cases32 $CASES $after_devices; do
+for c in $before_devices $CASES $after_devices; do
 	total=$((total + 1))
 done
 
 echo "KTAP version 1"
-echo "1..$total"
+echo "1..$((total + program_cases))"
 for c in $before_devices; do
 	run "$c" "case_$c"
 done
-for c in $device_cases; do
-	run "$c" "$SLOT_TEST" "$c"
-done
-for c in $COMPAT_CASES; do
-	run "compat32_$c" "$SLOT_TEST32" "$c"
-done
-for c in $poll_cases; do
-	run "$c" "$POLL_TEST" "$c"
-done
-for c in $poll_cases32; do
-	run "compat32_$c" "$POLL_TEST32" "$c"
-done
-for c in $mmap_cases; do
-	run "$c" "$MMAP_TEST" "$c"
-done
-for c in $mmap_cases32; do
-	run "compat32_$c" "$MMAP_TEST32" "$c"
+for program in $suite_programs; do
+	binary=/bin/${program%%:*} list=${program#*:}
+	prefix=
+	[ "$list" = --list32 ] && prefix=compat32_
+	for c in $("$binary" "$list"); do
+		run "$prefix$c" "$binary" "$c"
+	done
 done
 for c in $CASES; do
 	run "$c" "case_$c"

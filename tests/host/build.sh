@@ -72,14 +72,17 @@ case_tool_builds_without_warnings() {
 		-o "$tmp/msgslot" "$top/msgslot.c"
 }
 
-# Every program that runs in the guest: the tests and the benchmark.
+# Every program that runs in the guest: the tests (a file or a directory
+# of tests/programs/, with the test library) and the benchmark.
 case_guest_programs_build_without_warnings() {
-	local src status=0
+	local src status=0 sources
 
-	for src in "$top"/tests/programs/*.c; do
+	for src in "$top"/tests/programs/*.c "$top"/tests/programs/*/; do
+		sources=("$src")
+		[ -d "$src" ] && sources=("$src"*.c)
 		cc "${warnings[@]}" -pthread -I"$top/module" -I"$top/include" \
-			-I"$top/tests/lib" -o "$tmp/$(basename "$src" .c)" "$src" ||
-			status=1
+			-I"$top/tests/lib" -o "$tmp/$(basename "$src" .c)" \
+			"${sources[@]}" "$top"/tests/lib/*.c || status=1
 	done
 	# The benchmark is one program of several files.
 	cc "${warnings[@]}" -pthread -I"$top/module" -o "$tmp/bench" \

@@ -1,7 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Interim harness for poll_test until tests/lib gets the shared one: the same
- * API (TEST, TEST32, EXPECT_*, ASSERT_*, SKIP, TH_LOG, TEST_HARNESS_MAIN).
+ * The harness of every guest test program, in the spirit of the kernel's
+ * tools/testing/selftests/kselftest_harness.h (written here, not copied):
+ * a program is a list of TEST(name) { ... } bodies, one per rule.
+ *
+ *   PROG --list        the names of its cases, one a line
+ *   PROG --list32      those that also run as the 32-bit build (TEST32)
+ *   PROG CASE [OPT]... run one case: "# " diagnostics, then exit 0 passed,
+ *                      1 failed, 4 skipped (tests/guest/check.sh's KTAP line)
+ *   PROG [OPT]...      run every case, each in a child, and print KTAP
+ *
+ * OPT are the program's own options, for a program that has some
+ * (TEST_HARNESS_MAIN_OPTIONS): such a program is run by a case file of
+ * tests/guest/ with its options, the others by check.sh, case by case
+ * (tests/lib/manifest tells check.sh which).  In a case body:
+ *   EXPECT_*(...)  report a failure and go on; ASSERT_*(...) end the case;
+ *   EXPECT_ERRNO(call, E) / ASSERT_ERRNO: call returns -1 with errno E;
+ *   EXPECT_RET(call, N) / ASSERT_RET: call returns N;
+ *   EXPECT_MSG(cond, fmt, ...) / ASSERT_MSG: a condition with its own words;
+ *   SKIP(statement, fmt, ...): the case cannot run here, and why;
+ *   TH_LOG(fmt, ...): a "# " diagnostic line.
+ * Code outside a case body (helpers, worker threads) reports with
+ * th_fail() (the case fails, and goes on) or th_abort() (the case ends).
  */
 #ifndef MSGSLOT_HARNESS_H
 #define MSGSLOT_HARNESS_H
@@ -13,24 +33,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The exit status of a case that was skipped (and of check.sh's cases). */
+#define EXIT_SKIP	4
+
 struct harness_case {
 	const char *name;
 	void (*fn)(struct harness_case *c);
-	bool compat;
-	bool failed;
+	bool compat;		/* also runs as the 32-bit build */
+	volatile bool failed;	/* set by worker threads too */
 	bool skipped;
 };
 
-#define HARNESS_MAX_CASES	256
-static struct harness_case *harness_cases[HARNESS_MAX_CASES];
-static int harness_ncases;
+void harness_register(struct harness_case *c);
+int harness_main(int argc, char **argv, void (*options)(int, char **));
+/* The name of errno value @err ("EBADF"), or "no error" for 0. */
+const char *th_errname(int err);
+void th_log(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void th_fail_at(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void th_abort_at(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4), noreturn));
 
-static inline void harness_register(struct harness_case *c)
-{
-	if (harness_ncases == HARNESS_MAX_CASES)
-		abort();
-	harness_cases[harness_ncases++] = c;
-}
+#define th_fail(...)	th_fail_at(__FILE__, __LINE__, __VA_ARGS__)
+#define th_abort(...)	th_abort_at(__FILE__, __LINE__, __VA_ARGS__)
 
 #define HARNESS_TEST(name, compat_)					\
 	static void test_##name(struct harness_case *_metadata);	\
@@ -38,24 +64,25 @@ static inline void harness_register(struct harness_case *c)
 		#name, test_##name, compat_, false, false };		\
 	static void __attribute__((constructor)) register_##name(void) \
 	{ harness_register(&case_##name); }				\
-	static void test_##name(struct harness_case *_metadata)
+	static void test_##name(struct harness_case				\
+				*_metadata __attribute__((unused)))
 
 #define TEST(name)	HARNESS_TEST(name, false)
 #define TEST32(name)	HARNESS_TEST(name, true)
 
-#define TH_LOG(fmt, ...) do {						\
-		printf("# %s:%d: " fmt "\n", __FILE__, __LINE__, ##__VA_ARGS__); \
-		fflush(stdout);						\
+#define TH_LOG(...)	th_log(__FILE__, __LINE__, __VA_ARGS__)
+
+#define HARNESS_FAIL(on_fail, ...) do {					\
+		TH_LOG(__VA_ARGS__);					\
+		_metadata->failed = true;				\
+		on_fail;						\
 	} while (0)
 
 #define HARNESS_CMP(a, op, b, on_fail) do {				\
 		long long a_ = (long long)(a), b_ = (long long)(b);	\
-		if (!(a_ op b_)) {					\
-			TH_LOG("expected %s %s %s: %lld vs %lld",	\
-			       #a, #op, #b, a_, b_);			\
-			_metadata->failed = true;			\
-			on_fail;					\
-		}							\
+		if (!(a_ op b_))					\
+			HARNESS_FAIL(on_fail, "expected %s %s %s: %lld vs %lld", \
+				     #a, #op, #b, a_, b_);		\
 	} while (0)
 
 #define EXPECT_EQ(a, b)	HARNESS_CMP(a, ==, b, (void)0)
@@ -75,17 +102,20 @@ static inline void harness_register(struct harness_case *c)
 #define ASSERT_TRUE(x)	HARNESS_CMP(!!(x), ==, 1, return)
 #define ASSERT_FALSE(x)	HARNESS_CMP(!!(x), ==, 0, return)
 
+/* A condition, and the words that say what went wrong when it fails. */
+#define EXPECT_MSG(cond, ...) \
+	do { if (!(cond)) HARNESS_FAIL((void)0, __VA_ARGS__); } while (0)
+#define ASSERT_MSG(cond, ...) \
+	do { if (!(cond)) HARNESS_FAIL(return, __VA_ARGS__); } while (0)
+
 #define HARNESS_ERRNO(call, err, on_fail) do {				\
 		errno = 0;						\
 		long r_ = (long)(call);					\
 		int e_ = errno;						\
-		if (r_ != -1 || e_ != (err)) {				\
-			TH_LOG("%s: expected %s, got %ld (%s)", #call,	\
-			       strerrorname_np(err), r_,		\
-			       e_ ? strerrorname_np(e_) : "no error");	\
-			_metadata->failed = true;			\
-			on_fail;					\
-		}							\
+		if (r_ != -1 || e_ != (err))				\
+			HARNESS_FAIL(on_fail, "%s: expected %s, got %ld (%s)", \
+				     #call, th_errname(err), r_,	\
+				     th_errname(e_));			\
 	} while (0)
 #define EXPECT_ERRNO(call, err)	HARNESS_ERRNO(call, err, (void)0)
 #define ASSERT_ERRNO(call, err)	HARNESS_ERRNO(call, err, return)
@@ -93,49 +123,25 @@ static inline void harness_register(struct harness_case *c)
 #define HARNESS_RET(call, want, on_fail) do {				\
 		errno = 0;						\
 		long r_ = (long)(call);					\
-		if (r_ != (long)(want)) {				\
-			TH_LOG("%s: expected %ld, got %ld (%s)", #call,	\
-			       (long)(want), r_,			\
-			       r_ < 0 ? strerrorname_np(errno) : "no error"); \
-			_metadata->failed = true;			\
-			on_fail;					\
-		}							\
+		if (r_ != (long)(want))					\
+			HARNESS_FAIL(on_fail, "%s: expected %ld, got %ld (%s)", \
+				     #call, (long)(want), r_,		\
+				     th_errname(r_ < 0 ? errno : 0));	\
 	} while (0)
 #define EXPECT_RET(call, want)	HARNESS_RET(call, want, (void)0)
 #define ASSERT_RET(call, want)	HARNESS_RET(call, want, return)
 
 #define SKIP(statement, fmt, ...) do {					\
 		printf("# SKIP " fmt "\n", ##__VA_ARGS__);		\
+		fflush(stdout);						\
 		_metadata->skipped = true;				\
 		statement;						\
 	} while (0)
 
-static inline int harness_main(int argc, char **argv)
-{
-	int i;
-
-	if (argc == 2 && (!strcmp(argv[1], "--list") ||
-			  !strcmp(argv[1], "--list32"))) {
-		for (i = 0; i < harness_ncases; i++)
-			if (argv[1][6] != '3' || harness_cases[i]->compat)
-				puts(harness_cases[i]->name);
-		return 0;
-	}
-	if (argc != 2)
-		return 2;
-	for (i = 0; i < harness_ncases; i++) {
-		struct harness_case *c = harness_cases[i];
-
-		if (strcmp(c->name, argv[1]))
-			continue;
-		c->fn(c);
-		fflush(stdout);
-		return c->failed ? 1 : c->skipped ? 4 : 0;
-	}
-	return 2;
-}
-
 #define TEST_HARNESS_MAIN \
-	int main(int argc, char **argv) { return harness_main(argc, argv); }
+	int main(int argc, char **argv) { return harness_main(argc, argv, NULL); }
+/* @parse(argc, argv) reads the program's options with getopt. */
+#define TEST_HARNESS_MAIN_OPTIONS(parse) \
+	int main(int argc, char **argv) { return harness_main(argc, argv, parse); }
 
 #endif /* MSGSLOT_HARNESS_H */

@@ -7,45 +7,33 @@
  *   rmmod_race [--seconds S] [--users U] [--module FILE]
  *
  * U user processes (default 3) open /dev/msgslot0 or a node of a minor of
- * their own (from 520000), set a channel, write, read the message back and
+ * their own (rmmod_race's row of minors.h), set a channel, write, read the message back and
  * close, for S seconds (default 8).  Meanwhile this process calls
  * delete_module(2) again and again: it must fail with EAGAIN or EBUSY while
  * a file is open, and may succeed only when none is; after a success the
  * module is loaded again from FILE (default /lib/message_slot.ko) with
  * finit_module(2).  While the module is out, opens fail with ENXIO (and
  * /dev/msgslot0 is gone: ENOENT); a file that did open works in full.
- * One "# " line tells the counts; exit 0 if every call did as it should,
- * 1 otherwise, 2 on a usage error.  Every successful removal frees every
- * slot: a leak is the kernel's to report (slub_debug, kmemleak).
+ * A "# " line tells the counts.  Every successful removal frees every slot:
+ * a leak is the kernel's to report (slub_debug, kmemleak).
  */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
-#include <stdbool.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/sysmacros.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "guest.h"
-#include "message_slot.h"
+#include "device.h"
+#include "harness.h"
 
 #define MODULE_NAME	"message_slot"
-#define NODE_DIR	"/tmp/rmmod_race"
-#define FIRST_MINOR	520000
 #define MAX_USERS	MSGSLOT_CHANNELS	/* one channel of minor 0 each */
-#define LEN		MSGSLOT_MSG_LEN
 
 struct user_state {
 	/* Odd while the user holds an open file: bumped after open, before close. */
@@ -63,9 +51,11 @@ static struct {
 	double seconds;
 	unsigned int users;
 	const char *module;
-} opt = { 8, 3, "/lib/message_slot.ko" };
+} opt = { 8, 3, MODULE_PATH };
 
 static struct shared *shared;
+/* The node of each user's own minor. */
+static char *nodes[MAX_USERS];
 
 /* Sleep up to @max_us microseconds, or not at all. */
 static void pause_up_to(uint64_t *rng, unsigned int max_us)
@@ -91,7 +81,7 @@ static void user_violation(struct user_state *u, const char *fmt, ...)
 static void session(struct user_state *u, unsigned int id, const char *path,
 		    unsigned long channel, uint64_t *rng)
 {
-	char msg[LEN], got[LEN];
+	char msg[MSG_LEN], got[MSG_LEN];
 	int fd, len;
 
 	fd = open(path, O_RDWR);
@@ -119,12 +109,12 @@ static void session(struct user_state *u, unsigned int id, const char *path,
 	else if (write(fd, msg, (size_t)len) != len)
 		user_violation(u, "write on open %s: %s", path,
 			       strerrorname_np(errno));
-	else if (read(fd, got, sizeof(got)) != LEN)
+	else if (read(fd, got, sizeof(got)) != MSG_LEN)
 		user_violation(u, "read on open %s: %s", path,
 			       strerrorname_np(errno));
-	else if (memcmp(got, msg, LEN) != 0)
+	else if (memcmp(got, msg, MSG_LEN) != 0)
 		user_violation(u, "read back \"%.*s\" from %s, wrote \"%s\"",
-			       LEN, got, path, msg);
+			       MSG_LEN, got, path, msg);
 	pause_up_to(rng, 4000);
 	__atomic_add_fetch(&u->session, 1, __ATOMIC_SEQ_CST);
 	close(fd);
@@ -134,9 +124,8 @@ static void user(unsigned int id)
 {
 	struct user_state *u = &shared->user[id];
 	uint64_t rng = (uint64_t)getpid() * 0x9e3779b97f4a7c15ULL | 1;
-	char path[64];
+	const char *path = nodes[id];
 
-	snprintf(path, sizeof(path), NODE_DIR "/m%u", FIRST_MINOR + id);
 	while (!__atomic_load_n(&shared->stop, __ATOMIC_RELAXED)) {
 		/* Each user has a channel of minor 0 and a minor to itself. */
 		if (next_random(&rng) % 2)
@@ -147,20 +136,6 @@ static void user(unsigned int id)
 		pause_up_to(&rng, 4000);
 	}
 	_exit(0);
-}
-
-static bool module_loaded(void)
-{
-	char line[256];
-	bool found = false;
-	FILE *f = fopen("/proc/modules", "r");
-
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f))
-		found = strncmp(line, MODULE_NAME " ", strlen(MODULE_NAME) + 1) == 0;
-	fclose(f);
-	return found;
 }
 
 static int load_module(void)
@@ -190,22 +165,13 @@ static bool wait_for_node(void)
 
 static void make_nodes(void)
 {
-	unsigned int i, major_number = primary_major("rmmod_race");
-	char path[64];
+	unsigned int i;
 
-	for (i = 0; i < opt.users; i++) {
-		snprintf(path, sizeof(path), NODE_DIR "/m%u", FIRST_MINOR + i);
-		make_node("rmmod_race", NODE_DIR, path, major_number,
-			  FIRST_MINOR + i);
-	}
+	for (i = 0; i < opt.users; i++)
+		nodes[i] = range_node(MINORS_RMMOD_RACE, i);
 }
 
-static void usage(void)
-{
-	fprintf(stderr, "usage: rmmod_race [--seconds S] [--users U] "
-		"[--module FILE]\n");
-	exit(2);
-}
+#define USAGE	"usage: rmmod_race [--seconds S] [--users U] [--module FILE]"
 
 static void parse(int argc, char **argv)
 {
@@ -215,7 +181,6 @@ static void parse(int argc, char **argv)
 		{ "module", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 },
 	};
-	uint64_t users;
 	char *end;
 	int c;
 
@@ -224,25 +189,25 @@ static void parse(int argc, char **argv)
 		case 's':
 			opt.seconds = strtod(optarg, &end);
 			if (*end || opt.seconds <= 0 || opt.seconds > 3600)
-				usage();
+				usage_exit(USAGE);
 			break;
 		case 'u':
-			if (!parse_number(optarg, 1, MAX_USERS, &users))
-				usage();
-			opt.users = (unsigned int)users;
+			opt.users = (unsigned int)option_number(optarg, 1,
+								MAX_USERS,
+								USAGE);
 			break;
 		case 'm':
 			opt.module = optarg;
 			break;
 		default:
-			usage();
+			usage_exit(USAGE);
 		}
 	}
 	if (optind != argc)
-		usage();
+		usage_exit(USAGE);
 }
 
-int main(int argc, char **argv)
+TEST(rmmod_races_with_users)
 {
 	unsigned long removed = 0, eagain = 0, ebusy = 0, errors = 0;
 	unsigned long sessions = 0, enxio = 0, enoent = 0, violations = 0;
@@ -251,28 +216,20 @@ int main(int argc, char **argv)
 	char error[256] = "";
 	unsigned int i;
 	double until;
-	int status;
-	bool failed;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	parse(argc, argv);
 	make_nodes();
 	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE,
 		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (shared == MAP_FAILED) {
-		printf("# rmmod_race: mmap: %s\n", strerror(errno));
-		return 1;
-	}
+	ASSERT_MSG(shared != MAP_FAILED, "mmap: %s", strerror(errno));
 	for (i = 0; i < opt.users; i++) {
 		pid_t pid = fork();
 
 		if (pid < 0) {
-			printf("# rmmod_race: fork: %s\n", strerror(errno));
 			/* The users already started must not outlive the case. */
 			__atomic_store_n(&shared->stop, 1, __ATOMIC_RELAXED);
 			while (wait(NULL) > 0)
 				;
-			return 1;
+			ASSERT_MSG(false, "fork: %s", strerror(errno));
 		}
 		if (pid == 0)
 			user(i);
@@ -321,10 +278,7 @@ int main(int argc, char **argv)
 	}
 
 	__atomic_store_n(&shared->stop, 1, __ATOMIC_RELAXED);
-	for (i = 0; i < opt.users; i++)
-		if (wait(&status) < 0 || !WIFEXITED(status) ||
-		    WEXITSTATUS(status) != 0)
-			violations++;
+	violations = children_failed(opt.users);
 	for (i = 0; i < opt.users; i++) {
 		struct user_state *u = &shared->user[i];
 
@@ -333,31 +287,25 @@ int main(int argc, char **argv)
 		enoent += u->enoent;
 		violations += u->violations;
 		if (u->violations)
-			printf("# rmmod_race: user %u: %s\n", i, u->violation);
+			TH_LOG("user %u: %s", i, u->violation);
 	}
-	if (!module_loaded() && load_module() != 0) {
-		printf("# rmmod_race: cannot load %s again: %s\n", opt.module,
-		       strerror(errno));
-		errors++;
-	}
-	if (!wait_for_node()) {
-		printf("# rmmod_race: %s did not come back\n", PRIMARY_NODE);
-		errors++;
-	}
+	EXPECT_MSG(module_loaded() || load_module() == 0,
+		   "cannot load %s again: %s", opt.module, strerror(errno));
+	EXPECT_MSG(wait_for_node(), "%s did not come back", PRIMARY_NODE);
 
-	printf("# rmmod_race: %.0f s, %u users: rmmod succeeded %lu times, "
-	       "refused %lu (EAGAIN %lu, EBUSY %lu); users: %lu sessions, "
-	       "%lu opens refused while unloaded (ENXIO %lu, ENOENT %lu), "
-	       "%lu violations\n", opt.seconds, opt.users, removed,
+	TH_LOG("%.0f s, %u users: rmmod succeeded %lu times, refused %lu "
+	       "(EAGAIN %lu, EBUSY %lu); users: %lu sessions, %lu opens "
+	       "refused while unloaded (ENXIO %lu, ENOENT %lu), %lu violations",
+	       opt.seconds, opt.users, removed,
 	       eagain + ebusy, eagain, ebusy, sessions, enxio + enoent, enxio,
 	       enoent, violations);
-	if (error[0])
-		printf("# rmmod_race: %s\n", error);
-	failed = errors || violations;
-	if (!failed && (removed == 0 || eagain + ebusy == 0 || sessions == 0)) {
-		printf("# rmmod_race: the race was not exercised: it needs "
-		       "removals, refusals and sessions\n");
-		failed = true;
-	}
-	return failed;
+	EXPECT_MSG(!errors, "%lu wrong results of rmmod; the last: %s", errors,
+		   error);
+	EXPECT_MSG(!violations, "%lu violations in the users", violations);
+	EXPECT_MSG(_metadata->failed ||
+		   (removed && eagain + ebusy && sessions),
+		   "the race was not exercised: it needs removals, refusals "
+		   "and sessions");
 }
+
+TEST_HARNESS_MAIN_OPTIONS(parse)
