@@ -27,7 +27,8 @@ TOOL_FLAGS := -DMSGSLOT_VERSION='"$(VERSION)"'
 MODULE_SOURCES := module/Kbuild module/message_slot.c module/message_slot.h \
 	module/compat.h
 BENCH_SOURCES := $(wildcard bench/*.c)
-BENCH_DEPS := $(BENCH_SOURCES) bench/bench.h module/message_slot.h
+BENCH_DEPS := $(BENCH_SOURCES) bench/bench.h module/message_slot.h \
+	include/msgslot_map.h
 
 .PHONY: all tool module clean deps demo check shell bench check-debug \
 	check-kernels bench-program
@@ -48,7 +49,8 @@ bench-program: $(BUILD)/bench
 
 $(BUILD)/bench: $(BENCH_DEPS)
 	@mkdir -p $(@D)
-	$(CC) -pthread -Imodule $(CFLAGS) $(WARNINGS) -o $@ $(BENCH_SOURCES)
+	$(CC) -pthread -Imodule -Iinclude $(CFLAGS) $(WARNINGS) -o $@ \
+		$(BENCH_SOURCES)
 
 module:
 	@test -f "$(KDIR)/Makefile" || { echo "make: no kernel build tree at" \
@@ -114,9 +116,6 @@ check check-debug: deps $(GUEST_INITRAMFS) tool
 shell: deps $(GUEST_INITRAMFS)
 	host/run $(GUEST_KERNEL) $(GUEST_INITRAMFS) shell
 
-bench: deps $(BENCH_INITRAMFS)
-	GUEST_APPEND="$(GUEST_APPEND) $(BENCH_APPEND)" bench/run \
-		$(GUEST_KERNEL) $(BENCH_INITRAMFS) $(GUEST_DIR)/bench
 
 # The guest suite on every kernel lane (or those in LANES), a line each.
 check-kernels: deps
@@ -184,8 +183,8 @@ $(STATIC)/%: $(BUILD)/examples/%.c module/message_slot.h include/msgslot_map.h
 
 $(STATIC)/bench: $(BENCH_DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(GUEST_CFLAGS) -static -pthread -Imodule $(CFLAGS) $(WARNINGS) \
-		-o $@ $(BENCH_SOURCES)
+	$(CC) $(GUEST_CFLAGS) -static -pthread -Imodule -Iinclude $(CFLAGS) \
+		$(WARNINGS) -o $@ $(BENCH_SOURCES)
 
 # Each also depends on the kernel: its stamp changes with its release, and
 # with its image when a rebuilt debug kernel keeps its release.
@@ -252,6 +251,11 @@ $(BENCH_INITRAMFS): $(GUEST_INITRAMFS) $(BENCH_BEFORE_KO)
 # BENCH_ARGS reach guest/init as one word: msgslot_bench_args=-r+3+-m+20.
 space := $(subst x, ,x)
 BENCH_APPEND := msgslot_bench_args=$(subst $(space),+,$(strip $(BENCH_ARGS)))
+
+# (after the variables above: a prerequisite list is expanded as read)
+bench: deps $(BENCH_INITRAMFS)
+	GUEST_APPEND="$(GUEST_APPEND) $(BENCH_APPEND)" bench/run \
+		$(GUEST_KERNEL) $(BENCH_INITRAMFS) $(GUEST_DIR)/bench
 endif
 
 # ---- installing -------------------------------------------------------

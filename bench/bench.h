@@ -38,7 +38,7 @@
 /* ---- the table: sections, rows, goals (rows.c) ------------------------ */
 
 enum section_id { SEC_ROUND_TRIP, SEC_CALLS, SEC_WAKEUP, SEC_SCALING,
-		  SEC_OPEN, SECTIONS };
+		  SEC_MAP, SEC_OPEN, SECTIONS };
 
 enum level_kind {
 	LEVEL_ONE,		/* one figure a row */
@@ -227,6 +227,15 @@ void setup_one_slot(struct bench *b, struct fixture *f, int thread);
 void setup_dev_zero(struct bench *b, struct fixture *f, int thread);
 void loop_read_3_write_1(struct fixture *f, long n);
 void measure_threads(struct bench *b, enum section_id id);
+
+/* mapread.c: reading through the mapping, LEVEL_THREADS */
+void setup_map(struct bench *b, struct fixture *f, int thread);
+void setup_map_writer(struct bench *b, struct fixture *f, int thread);
+void setup_slot_writer(struct bench *b, struct fixture *f, int thread);
+void setup_map_limit(struct bench *b, struct fixture *f, int thread);
+void loop_map_read(struct fixture *f, long n);
+void loop_get_message(struct fixture *f, long n);
+double map_scaling_vs_limit(const struct bench *b);
 
 /* memory.c */
 void measure_memory(struct bench *b, unsigned long upto);

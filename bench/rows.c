@@ -49,6 +49,17 @@ const struct section sections[SECTIONS] = {
 		"this machine let\n  any system call scale in this run)",
 		2,
 	},
+	[SEC_MAP] = {
+		"map", "Reading 128 bytes through the map vs system calls, "
+		"calls per second (k/s)", true, LEVEL_THREADS, {
+			{ "vs_read", "vs read()", VS_ROW, "map-syscall-read" },
+			{ "vs_limit", "vs limit", VS_ROW, "map-limit" },
+		},
+		"(vs: rate relative to read()'s and to the limit's, at the same "
+		"thread count;\n  the writer rows have a writer on another CPU "
+		"rewriting the message)",
+		2,
+	},
 	[SEC_OPEN] = {
 		"open_close", "open + close, ns, and vs 1 slot", false,
 		LEVEL_SLOTS, {
@@ -114,6 +125,19 @@ const struct row rows[] = {
 	  "control: readers of /dev/zero, own files",
 	  "control: /dev/zero readers", setup_dev_zero, loop_read, NULL },
 
+	{ SEC_MAP, "map", "msgslot_map_read() through the map",
+	  "map read", setup_map, loop_map_read, NULL },
+	{ SEC_MAP, "map-syscall-read", "read() of the same message",
+	  "read()", setup_one_slot, loop_read, NULL },
+	{ SEC_MAP, "map-get-message", "MSGSLOT_IOC_GET_MESSAGE",
+	  "GET_MESSAGE", setup_one_slot, loop_get_message, NULL },
+	{ SEC_MAP, "map-limit", "limit: the same copy from a private buffer",
+	  "limit", setup_map_limit, loop_map_read, NULL },
+	{ SEC_MAP, "map-writer", "through the map, with a writer",
+	  "map read, writer", setup_map_writer, loop_map_read, NULL },
+	{ SEC_MAP, "map-syscall-read-writer", "read(), with a writer",
+	  "read(), writer", setup_slot_writer, loop_read, NULL },
+
 	{ SEC_OPEN, "device", "open + close of the device", NULL,
 	  setup_open_device, loop_open_close, NULL },
 	{ SEC_OPEN, "devnull", "open + close of /dev/null", NULL,
@@ -136,6 +160,12 @@ const struct goal goals[] = {
 	  "separate-minors", "speedup", 2, false, NULL, 1.6, true, "x" },
 	{ "scale-one-slot", "readers on one slot, 2 threads vs 1 (no collapse)",
 	  "one-slot-readers", "speedup", 2, false, NULL, 1.0, true, "x" },
+	{ "map-vs-read", "a read through the map faster than read() by",
+	  "map", "vs_read", 0, false, NULL, 5, true, "x" },
+	{ "map-vs-limit", "a read through the map within the limit's",
+	  "map", "vs_limit", 0, true, NULL, 1.5, false, "x" },
+	{ "map-scaling", "map readers' 2-thread speedup, vs the limit's",
+	  NULL, NULL, 0, false, map_scaling_vs_limit, 0.9, true, "x" },
 	{ "wakeup-poll-vs-pipe", "msgslot ping-pong with poll, vs the pipe's",
 	  "msgslot-poll", "vs_pipe_poll", 0, false, NULL, 1.1, false, "x" },
 	{ "wakeup-epoll-vs-pipe", "msgslot ping-pong with epoll, vs the pipe's",

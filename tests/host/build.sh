@@ -85,8 +85,8 @@ case_guest_programs_build_without_warnings() {
 			"${sources[@]}" "$top"/tests/lib/*.c || status=1
 	done
 	# The benchmark is one program of several files.
-	cc "${warnings[@]}" -pthread -I"$top/module" -o "$tmp/bench" \
-		"$top"/bench/*.c || status=1
+	cc "${warnings[@]}" -pthread -I"$top/module" -I"$top/include" \
+		-o "$tmp/bench" "$top"/bench/*.c || status=1
 	return "$status"
 }
 
