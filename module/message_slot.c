@@ -166,7 +166,12 @@ static void msgslot_record_write(struct msgslot_map_channel *rec, const u8 *data
 	memcpy(rec->data, data, MSGSLOT_MSG_LEN);
 	rec->length = len;
 	rec->generation++;
-	rec->time_ns = ktime_get_real_ns();
+	/*
+	 * The coarse clock: a load, where the fine one can cost a device
+	 * read (HPET under emulation); the tick is fine enough to age a
+	 * value, and generations, not times, tell writes apart.
+	 */
+	rec->time_ns = ktime_get_coarse_real_ns();
 	kcsan_nestable_atomic_end();
 	smp_wmb();	/* every field changed before seq is even again */
 	WRITE_ONCE(rec->seq, seq + 2);

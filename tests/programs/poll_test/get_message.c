@@ -45,7 +45,8 @@ TEST32(get_message_returns_message_and_metadata)
 	size_t i;
 
 	ASSERT_GE(fd, 0);
-	clock_gettime(CLOCK_REALTIME, &before);
+	/* The driver reads the coarse clock, at most the fine one's time. */
+	clock_gettime(CLOCK_REALTIME_COARSE, &before);
 	ASSERT_RET(write_text(fd, "hello"), 5);
 	clock_gettime(CLOCK_REALTIME, &after);
 	memset(&m, 0xa5, sizeof(m));
