@@ -107,8 +107,7 @@ static const struct command commands[] = {
 "Store MESSAGE on channel CHANNEL (0-3) of a message slot device, replacing\n"
 "the message stored there.  The words of MESSAGE are joined by single\n"
 "spaces; a MESSAGE of - alone is read from standard input.  Past 128 bytes\n"
-"a message is truncated, and the status line says so.  Options come before\n"
-"CHANNEL: every word after it is the message.\n",
+"a message is truncated, and the status line says so.\n",
 	},
 	{
 		.name = "read", .link = "message_reader", .run = read_main,
@@ -267,6 +266,10 @@ command_usage(const struct command *cmd, int status)
 	fprintf(out, "\n%s\nOptions:\n", cmd->help);
 	for (i = 0; (o = option_at(cmd, i)); i++)
 		print_option_help(out, o);
+	/* The completion reads this line: keep the words. */
+	if (cmd->options_first)
+		fputs("\nOptions come before the operands: the first operand "
+		      "ends them.\n", out);
 	fputs("\nExit status: 0 on success, 1 if the device failed, 2 on a usage "
 	      "error.\n", out);
 	exit(status);
@@ -714,7 +717,7 @@ static double parse_positive(const struct command *cmd, const char *opt,
 	if (!*arg || arg[strspn(arg, digits)] || *end || value <= 0 ||
 	    value > max) {
 		warnx("invalid %s '%s': expected a %s greater than 0, at most "
-		      "%g", opt, arg, integer ? "whole number" : "number", max);
+		      "%.0f", opt, arg, integer ? "whole number" : "number", max);
 		command_usage(cmd, EXIT_USAGE);
 	}
 	return value;
