@@ -236,7 +236,12 @@ case_tool_watch_count_exits_0_after_count_messages() {
 	expect "exit status" "$?" 0 &&
 	expect "stdout" "$(cat /tmp/watch)" "one" &&
 	expect "status line" "$(cat /tmp/err)" \
-		"msgslot: printed 1 message from channel 1 of $slot, skipped 0"
+		"msgslot: printed 1 message from channel 1 of $slot, skipped 0" &&
+	# Two channels readable at once: still only COUNT lines.
+	msgslot send -q -d "$slot" 0 "zero" &&
+	timeout 10 msgslot watch -q -n 1 -d "$slot" 0 1 > /tmp/watch
+	expect "two channels, exit status" "$?" 0 &&
+	expect "two channels, stdout" "$(cat /tmp/watch)" "0: zero"
 }
 
 case_tool_watch_timeout_exits_1_with_one_line() {
