@@ -775,6 +775,9 @@ static int run_command(const struct command *cmd, int argc, char **argv)
 		shortopts[nshort++] = '+';
 	shortopts[nshort++] = ':';
 	for (i = 0; (o = option_at(cmd, i)); i++) {
+		if (nlong == MAX_OPTIONS)
+			errx(EXIT_FAILURE, "%s: more than %d options: raise "
+			     "MAX_OPTIONS", cmd->name, MAX_OPTIONS);
 		longopts[nlong++] = (struct option){
 			o->name, o->arg ? required_argument : no_argument,
 			NULL, o->key };
