@@ -23,7 +23,8 @@ CASES="$CASES tool_send_read_round_trip tool_links_are_send_and_read
 	tool_watch_ends_cleanly_on_sigterm_and_sigint
 	tool_watcher_link_is_watch
 	tool_stat_prints_one_line_per_channel
-	tool_stat_named_channels_in_order"
+	tool_stat_named_channels_in_order
+	tool_32_bit_watch_and_stat_agree"
 
 # The watch and stat cases each use a slot of their own, never opened
 # before, so that every channel starts never written: minors from
@@ -396,4 +397,19 @@ case_tool_stat_named_channels_in_order() {
 	expect "bad channel" "$?" 1 &&
 	expect "bad channel error" "$(cat /tmp/err)" \
 		"msgslot: $slot: channel 4: Invalid argument"
+}
+
+# The 32-bit tool gets the same GET_MESSAGE answers, time included.
+case_tool_32_bit_watch_and_stat_agree() {
+	new_slot || return 1
+	msgslot send -q -d "$slot" 1 "for both" || return 1
+	expect "watch" "$(timeout 10 msgslot32 watch -q -n 1 -d "$slot" 1)" \
+		"for both" || return 1
+	msgslot stat -d "$slot" > /tmp/stat64 &&
+	msgslot32 stat -d "$slot" > /tmp/stat32 || return 1
+	cat /tmp/stat32
+	# The fields but the age, which may have ticked between the two.
+	expect "stat" "$(cut -d ' ' -f 1-8 /tmp/stat32)" \
+		"$(cut -d ' ' -f 1-8 /tmp/stat64)" &&
+	stat_line "$(sed -n 2p /tmp/stat32)" 1 1 8
 }
