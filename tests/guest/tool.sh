@@ -50,6 +50,16 @@ lines_in() {
 	done
 }
 
+# watch_in_background ARGUMENT...: start msgslot watch ARGUMENT... with its
+# output in /tmp/watch and /tmp/err, and set $pid.  Both files are emptied
+# first: lines_in must not count the lines of an earlier case.
+watch_in_background() {
+	: > /tmp/watch
+	: > /tmp/err
+	msgslot watch "$@" > /tmp/watch 2> /tmp/err &
+	pid=$!
+}
+
 # ended PID: wait up to 10 s for PID to end, then reap it into $status.
 ended() {
 	i=0
@@ -199,8 +209,7 @@ case_tool_send_with_stdout_closed_exits_0() {
 case_tool_watch_prints_current_then_each_new_message() {
 	new_slot || return 1
 	msgslot send -q -d "$slot" 2 "current" || return 1
-	msgslot watch -q -n 3 -d "$slot" 2 > /tmp/watch 2> /tmp/err &
-	pid=$!
+	watch_in_background -q -n 3 -d "$slot" 2
 	if ! { lines_in /tmp/watch 1 &&
 		msgslot send -q -d "$slot" 2 "second" &&
 		lines_in /tmp/watch 2 &&
@@ -216,8 +225,7 @@ case_tool_watch_prints_current_then_each_new_message() {
 
 case_tool_watch_waits_for_first_write_of_never_written_channel() {
 	new_slot || return 1
-	msgslot watch -q -n 1 -d "$slot" 0 > /tmp/watch &
-	pid=$!
+	watch_in_background -q -n 1 -d "$slot" 0
 	sleep 0.5
 	kill -0 "$pid" || { diag "watch ended before the first write"; return 1; }
 	if ! { expect "nothing yet" "$(cat /tmp/watch)" "" &&
@@ -264,8 +272,7 @@ case_tool_watch_timeout_exits_1_with_one_line() {
 case_tool_watch_several_channels_prefixes_channel() {
 	new_slot || return 1
 	msgslot send -q -d "$slot" 3 "three" || return 1
-	msgslot watch -n 3 -d "$slot" 1 3 > /tmp/watch 2> /tmp/err &
-	pid=$!
+	watch_in_background -n 3 -d "$slot" 1 3
 	if ! { lines_in /tmp/watch 1 &&
 		msgslot send -q -d "$slot" 1 "one" &&
 		lines_in /tmp/watch 2 &&
@@ -285,8 +292,7 @@ case_tool_watch_several_channels_prefixes_channel() {
 case_tool_watch_status_line_counts_skipped_writes() {
 	new_slot || return 1
 	msgslot send -q -d "$slot" 0 "seen" || return 1
-	msgslot watch -n 2 -d "$slot" 0 > /tmp/watch 2> /tmp/err &
-	pid=$!
+	watch_in_background -n 2 -d "$slot" 0
 	lines_in /tmp/watch 1 || { kill "$pid"; return 1; }
 	# Stopped, it cannot look: of three writes it sees the last.
 	kill -STOP "$pid"
@@ -318,9 +324,7 @@ case_tool_watch_ends_cleanly_on_sigterm_and_sigint() {
 	new_slot || return 1
 	msgslot send -q -d "$slot" 1 "before" || return 1
 	for sig in TERM INT; do
-		: > /tmp/watch
-		msgslot watch -d "$slot" 1 > /tmp/watch 2> /tmp/err &
-		pid=$!
+		watch_in_background -d "$slot" 1
 		lines_in /tmp/watch 1 || { kill -KILL "$pid"; return 1; }
 		kill -"$sig" "$pid"
 		ended "$pid" || return 1
