@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# make              the tool (msgslot, message_sender, message_reader) and
+# make              the tool (msgslot and its links, TOOL_LINKS) and
 #                   the module for the running kernel (KDIR=... for another)
 # make demo         the assignment's flow in a QEMU guest, as a transcript
 # make check        every test: host tests, then the guest suite in QEMU
@@ -36,13 +36,16 @@ BENCH_DEPS := $(BENCH_SOURCES) bench/bench.h module/message_slot.h \
 
 all: tool module
 
-tool: msgslot message_sender message_reader
+# The links that run a command of msgslot, named as its rows in msgslot.c say.
+TOOL_LINKS := message_sender message_reader message_watcher
+
+tool: msgslot $(TOOL_LINKS)
 
 msgslot: msgslot.c module/message_slot.h VERSION
 	$(CC) $(CPPFLAGS) $(TOOL_FLAGS) $(CFLAGS) $(WARNINGS) $(LDFLAGS) \
 		-o $@ msgslot.c
 
-message_sender message_reader: msgslot
+$(TOOL_LINKS): msgslot
 	ln -sf msgslot $@
 
 bench-program: $(BUILD)/bench
@@ -293,15 +296,14 @@ install-tool: tool
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man4 $(DESTDIR)$(COMPLETIONSDIR)
 	install -m 755 msgslot $(DESTDIR)$(BINDIR)/msgslot
-	ln -sf msgslot $(DESTDIR)$(BINDIR)/message_sender
-	ln -sf msgslot $(DESTDIR)$(BINDIR)/message_reader
+	for link in $(TOOL_LINKS); do \
+		ln -sf msgslot $(DESTDIR)$(BINDIR)/$$link && \
+		ln -sf msgslot.1 $(DESTDIR)$(MANDIR)/man1/$$link.1 && \
+		ln -sf msgslot $(DESTDIR)$(COMPLETIONSDIR)/$$link || exit 1; \
+	done
 	install -m 644 man/msgslot.1 $(DESTDIR)$(MANDIR)/man1/msgslot.1
-	ln -sf msgslot.1 $(DESTDIR)$(MANDIR)/man1/message_sender.1
-	ln -sf msgslot.1 $(DESTDIR)$(MANDIR)/man1/message_reader.1
 	install -m 644 man/message_slot.4 $(DESTDIR)$(MANDIR)/man4/message_slot.4
 	install -m 644 completions/msgslot $(DESTDIR)$(COMPLETIONSDIR)/msgslot
-	ln -sf msgslot $(DESTDIR)$(COMPLETIONSDIR)/message_sender
-	ln -sf msgslot $(DESTDIR)$(COMPLETIONSDIR)/message_reader
 
 install-udev:
 	install -d $(DESTDIR)$(UDEVRULESDIR)
@@ -341,15 +343,13 @@ else
 endif
 
 uninstall:
-	$(RM) $(DESTDIR)$(BINDIR)/msgslot $(DESTDIR)$(BINDIR)/message_sender \
-		$(DESTDIR)$(BINDIR)/message_reader \
+	$(RM) $(DESTDIR)$(BINDIR)/msgslot \
+		$(addprefix $(DESTDIR)$(BINDIR)/,$(TOOL_LINKS)) \
 		$(DESTDIR)$(MANDIR)/man1/msgslot.1 \
-		$(DESTDIR)$(MANDIR)/man1/message_sender.1 \
-		$(DESTDIR)$(MANDIR)/man1/message_reader.1 \
+		$(addprefix $(DESTDIR)$(MANDIR)/man1/,$(TOOL_LINKS:=.1)) \
 		$(DESTDIR)$(MANDIR)/man4/message_slot.4 \
 		$(DESTDIR)$(COMPLETIONSDIR)/msgslot \
-		$(DESTDIR)$(COMPLETIONSDIR)/message_sender \
-		$(DESTDIR)$(COMPLETIONSDIR)/message_reader \
+		$(addprefix $(DESTDIR)$(COMPLETIONSDIR)/,$(TOOL_LINKS)) \
 		$(DESTDIR)$(UDEVRULESDIR)/60-msgslot.rules
 ifneq ($(KERNELRELEASE_OF_KDIR),)
 	$(RM) $(addprefix $(DESTDIR)$(MODULE_DIR)/message_slot,.ko .ko.xz .ko.zst .ko.gz)
@@ -359,6 +359,6 @@ endif
 endif
 
 clean:
-	rm -rf $(BUILD) msgslot message_sender message_reader
+	rm -rf $(BUILD) msgslot $(TOOL_LINKS)
 	$(RM) module/*.o module/*.ko module/*.mod module/*.mod.c \
 		module/.*.cmd module/Module.symvers module/modules.order

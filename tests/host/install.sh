@@ -45,11 +45,12 @@ tool_files() {
 	completions=$(pkg-config --define-variable=datadir=/usr/local/share \
 		--variable=completionsdir bash-completion)
 	printf '%s\n' /usr/local/bin/message_reader /usr/local/bin/message_sender \
-		/usr/local/bin/msgslot \
+		/usr/local/bin/message_watcher /usr/local/bin/msgslot \
 		"$completions/message_reader" "$completions/message_sender" \
-		"$completions/msgslot" \
+		"$completions/message_watcher" "$completions/msgslot" \
 		/usr/local/share/man/man1/message_reader.1 \
 		/usr/local/share/man/man1/message_sender.1 \
+		/usr/local/share/man/man1/message_watcher.1 \
 		/usr/local/share/man/man1/msgslot.1 \
 		/usr/local/share/man/man4/message_slot.4
 }
@@ -97,7 +98,8 @@ case_man_finds_installed_pages() {
 	command -v man > /dev/null || { echo "SKIP man is not installed"; return "$KTAP_SKIP"; }
 	install_into "$tmp/man" install-tool
 	local page name
-	for page in msgslot message_sender message_reader "4 message_slot"; do
+	for page in msgslot message_sender message_reader message_watcher \
+		"4 message_slot"; do
 		# shellcheck disable=SC2086 # "4 message_slot" is section and page
 		name=$(MANWIDTH=80 man -M "$tmp/man/usr/local/share/man" $page 2>&1 |
 			sed -n '/^NAME/{n;p;q}')
@@ -113,7 +115,7 @@ case_completion_loads_for_every_name() {
 		{ echo "SKIP bash-completion is not installed"; return "$KTAP_SKIP"; }
 	install_into "$tmp/comp" install-tool
 	local name got
-	for name in msgslot message_sender message_reader; do
+	for name in msgslot message_sender message_reader message_watcher; do
 		# bash-completion loads a command's file on first use, by name,
 		# from each of $XDG_DATA_DIRS.
 		got=$(XDG_DATA_DIRS="$tmp/comp/usr/local/share" bash -c '

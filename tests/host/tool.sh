@@ -14,6 +14,7 @@ trap 'rm -rf "$tmp"' EXIT
 ln -s "$top/msgslot" "$tmp/msgslot"
 ln -s "$top/msgslot" "$tmp/message_sender"
 ln -s "$top/msgslot" "$tmp/message_reader"
+ln -s "$top/msgslot" "$tmp/message_watcher"
 ln -s "$top/msgslot" "$tmp/other-name"
 export PATH="$tmp:$PATH"
 unset MSGSLOT_DEVICE
@@ -156,10 +157,101 @@ case_stdout_write_error_exit_1() {
 	expect "message" "$(cat "$tmp/err")" "msgslot: write error on standard output"
 }
 
+case_help_lists_every_command_with_its_synopsis() {
+	run msgslot --help
+	expect "status" "$status" 0
+	expect "synopses" "$(sed -n '2,5p' "$tmp/out")" "\
+       msgslot send [-d DEVICE] [-q] CHANNEL MESSAGE...
+       msgslot read [-d DEVICE] [-q] [--raw] CHANNEL
+       msgslot watch [-d DEVICE] [-q] [-n COUNT] [-t SECONDS] CHANNEL...
+       msgslot stat [-d DEVICE] [CHANNEL...]"
+	[[ $out == *"  watch "*"(also: message_watcher)"* ]] ||
+		{ echo "no watch line: $out"; return 1; }
+	run message_watcher --help
+	expect "message_watcher --help" "$(sed -n 2p "$tmp/out")" \
+		"       message_watcher [-d DEVICE] [-q] [-n COUNT] [-t SECONDS] CHANNEL..."
+	[[ $out == *"  -t, --timeout=SECONDS"* ]] || { echo "watch help: $out"; return 1; }
+	run msgslot stat --help
+	expect "stat --help" "${out%%$'\n'*}" "Usage: msgslot stat [-d DEVICE] [CHANNEL...]"
+}
+
+case_watch_needs_a_channel_exit_2() {
+	run msgslot watch -q
+	expect "status" "$status" 2
+	expect "message" "${err%%$'\n'*}" "msgslot: missing operand"
+	run message_watcher
+	expect "link" "${err%%$'\n'*}" "message_watcher: missing operand"
+	[[ $err == *"Try 'message_watcher --help'"* ]] || { echo "hint: $err"; return 1; }
+}
+
+case_watch_count_and_timeout_must_be_positive_exit_2() {
+	local arg
+	for arg in 0 x 1.5 -1 "" " 1" 1x; do
+		run msgslot watch -n "$arg" 1
+		expect "-n '$arg' status" "$status" 2
+		expect "-n '$arg'" "${err%%$'\n'*}" \
+			"msgslot: invalid count '$arg': expected a whole number greater than 0, at most 1000000000"
+	done
+	for arg in 0 0.0 x -1 "" 1e3 1.5s; do
+		run msgslot watch --timeout="$arg" 1
+		expect "-t '$arg' status" "$status" 2
+		expect "-t '$arg'" "${err%%$'\n'*}" \
+			"msgslot: invalid timeout '$arg': expected a number greater than 0, at most 1000000"
+	done
+	# A valid count and timeout get as far as the device.
+	run msgslot watch -n 3 -t 0.5 -d "$tmp/none" 1
+	expect "valid" "$err" "msgslot: $tmp/none: No such file or directory"
+}
+
+case_each_command_takes_only_its_options_exit_2() {
+	run msgslot stat -q
+	expect "stat -q" "$status" 2
+	expect "stat -q message" "${err%%$'\n'*}" "msgslot: invalid option -- 'q'"
+	run msgslot read -n 1 2
+	expect "read -n message" "${err%%$'\n'*}" "msgslot: invalid option -- 'n'"
+	run msgslot send --timeout=1 2 x
+	expect "send --timeout message" "${err%%$'\n'*}" \
+		"msgslot: unrecognized option '--timeout=1'"
+	run msgslot watch 2 --count
+	expect "--count without its argument" "${err%%$'\n'*}" \
+		"msgslot: option '--count' needs an argument"
+}
+
+case_options_after_operands_except_for_send() {
+	# read, watch and stat read options anywhere: each gets as far as
+	# the device named after the channel.
+	run msgslot read 2 --raw -d "$tmp/none"
+	expect "read 2 --raw -d" "$err" "msgslot: $tmp/none: No such file or directory"
+	run message_watcher 1 2 -q -d "$tmp/none"
+	expect "watch 1 2 -q -d" "$err" "message_watcher: $tmp/none: No such file or directory"
+	run msgslot stat 0 --device "$tmp/none"
+	expect "stat 0 --device" "$err" "msgslot: $tmp/none: No such file or directory"
+	run msgslot read 2 --bogus
+	expect "read 2 --bogus" "${err%%$'\n'*}" "msgslot: unrecognized option '--bogus'"
+	# send: every word after the channel is the message, "-d" too.
+	run msgslot send -d "$tmp/none" 1 hello -d world
+	expect "send words" "$err" "msgslot: $tmp/none: No such file or directory"
+	run msgslot send --help
+	[[ $out == *"Options come before the operands"* ]] ||
+		{ echo "send --help: $out"; return 1; }
+}
+
+case_stat_channel_must_be_a_number_exit_2() {
+	run msgslot stat 1 x
+	expect "status" "$status" 2
+	expect "message" "${err%%$'\n'*}" \
+		"msgslot: invalid channel 'x': expected a number from 0 to 3"
+}
+
 ktap_main help_on_stdout_exit_0 version_matches_version_file \
 	no_arguments_usage_exit_2 unknown_command_exit_2 \
 	missing_operand_exit_2 extra_operand_exit_2 invalid_channel_exit_2 \
 	unknown_option_exit_2 option_argument_not_allowed_exit_2 \
 	empty_device_name_exit_2 option_needs_argument_exit_2 \
 	missing_device_exit_1 not_a_slot_device_exit_1 \
-	message_may_start_with_dash stdout_write_error_exit_1
+	message_may_start_with_dash stdout_write_error_exit_1 \
+	help_lists_every_command_with_its_synopsis watch_needs_a_channel_exit_2 \
+	watch_count_and_timeout_must_be_positive_exit_2 \
+	each_command_takes_only_its_options_exit_2 \
+	options_after_operands_except_for_send \
+	stat_channel_must_be_a_number_exit_2
