@@ -23,7 +23,7 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 WARNINGS := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wwrite-strings
-TOOL_FLAGS := -DMSGSLOT_VERSION='"$(VERSION)"'
+TOOL_FLAGS := -DMSGSLOT_VERSION='"$(VERSION)"' -Iinclude
 MODULE_SOURCES := module/Kbuild module/message_slot.c module/message_slot.h \
 	module/compat.h
 BENCH_SOURCES := $(wildcard bench/*.c)
@@ -41,7 +41,7 @@ TOOL_LINKS := message_sender message_reader message_watcher
 
 tool: msgslot $(TOOL_LINKS)
 
-msgslot: msgslot.c module/message_slot.h VERSION
+msgslot: msgslot.c module/message_slot.h include/msgslot_map.h VERSION
 	$(CC) $(CPPFLAGS) $(TOOL_FLAGS) $(CFLAGS) $(WARNINGS) $(LDFLAGS) \
 		-o $@ msgslot.c
 
@@ -148,12 +148,13 @@ GUEST_BINARIES := $(STATIC)/msgslot $(STATIC)/msgslot32 \
 # Built with what host/deps installs (static libc, 32-bit libc).
 $(GUEST_BINARIES): | deps
 
-$(STATIC)/msgslot: msgslot.c module/message_slot.h VERSION
+$(STATIC)/msgslot: msgslot.c module/message_slot.h include/msgslot_map.h VERSION
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -static $(TOOL_FLAGS) $(CFLAGS) $(WARNINGS) \
 		-o $@ msgslot.c
 
-$(STATIC)/msgslot32: msgslot.c module/message_slot.h VERSION
+$(STATIC)/msgslot32: msgslot.c module/message_slot.h include/msgslot_map.h \
+		VERSION
 	@mkdir -p $(@D)
 	$(CC) -m32 -static $(TOOL_FLAGS) $(CFLAGS) $(WARNINGS) -o $@ msgslot.c
 

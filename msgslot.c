@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "module/message_slot.h"
+#include <msgslot_map.h>
 
 #ifndef MSGSLOT_VERSION
 #error "MSGSLOT_VERSION is not set: build through the top-level Makefile"
@@ -43,12 +44,13 @@ struct options {
 	const char *device;
 	bool quiet;
 	bool raw;
+	bool syscall;		/* read with system calls, not the map */
 	unsigned long count;	/* watch: stop after this many; 0: never */
 	double timeout;		/* watch: seconds without news; 0: none */
 };
 
 /* Option keys: a short option's letter, or a long-only option past 255. */
-enum { OPT_RAW = 256 };
+enum { OPT_RAW = 256, OPT_SYSCALL };
 
 struct option_spec {
 	int key;
@@ -75,6 +77,9 @@ struct command {
 	"or " DEFAULT_DEVICE ")\n" }
 #define OPTION_QUIET { 'q', "quiet", NULL, \
 	"print no status line on standard error\n" }
+#define OPTION_SYSCALL { OPT_SYSCALL, "syscall", NULL, \
+	"read with system calls, not through a read-only\n" \
+	"mapping of the slot\n" }
 
 /* Every command takes these, after its own. */
 static const struct option_spec common_options[] = {
@@ -113,7 +118,7 @@ static const struct command commands[] = {
 		.name = "read", .link = "message_reader", .run = read_main,
 		.summary = "print the message of a channel",
 		.options = (const struct option_spec[]){
-			OPTION_DEVICE, OPTION_QUIET,
+			OPTION_DEVICE, OPTION_QUIET, OPTION_SYSCALL,
 			{ OPT_RAW, "raw", NULL,
 			  "write all 128 bytes as stored, without a newline\n" },
 			{ 0 },
@@ -128,7 +133,7 @@ static const struct command commands[] = {
 		.name = "watch", .link = "message_watcher", .run = watch_main,
 		.summary = "print each new message of channels as it comes",
 		.options = (const struct option_spec[]){
-			OPTION_DEVICE, OPTION_QUIET,
+			OPTION_DEVICE, OPTION_QUIET, OPTION_SYSCALL,
 			{ 'n', "count", "COUNT",
 			  "exit after COUNT messages\n" },
 			{ 't', "timeout", "SECONDS",
@@ -150,7 +155,7 @@ static const struct command commands[] = {
 		.name = "stat", .run = stat_main,
 		.summary = "print what is known of the last write of channels",
 		.options = (const struct option_spec[]){
-			OPTION_DEVICE, { 0 },
+			OPTION_DEVICE, OPTION_SYSCALL, { 0 },
 		},
 		.operands = "[CHANNEL...]",
 		.min_operands = 0, .max_operands = -1,
@@ -325,6 +330,7 @@ struct channel {
 	unsigned long number;
 	int fd;
 	__u64 generation;	/* of the message this file fetched last */
+	const struct msgslot_map *map;	/* the slot mapped, or NULL */
 };
 
 /*
@@ -349,6 +355,11 @@ static void open_channel(const struct options *opts, struct channel *ch)
 	if (ioctl(ch->fd, MSGSLOT_IOC_SET_CHANNEL, ch->number) < 0)
 		err(EXIT_FAILURE, "%s: channel %lu", opts->device, ch->number);
 	ch->generation = 0;
+	/*
+	 * Read through the map where the driver offers one, with system
+	 * calls where it does not (a module without mmap: ENODEV).
+	 */
+	ch->map = opts->syscall ? NULL : msgslot_map(ch->fd);
 }
 
 static void set_channel(const struct options *opts, struct channel *ch,
@@ -362,6 +373,8 @@ static void set_channel(const struct options *opts, struct channel *ch,
 
 static void close_channel(const struct options *opts, struct channel *ch)
 {
+	if (ch->map)
+		msgslot_unmap(ch->map);
 	if (close(ch->fd) < 0)
 		err(EXIT_FAILURE, "%s: channel %lu", opts->device, ch->number);
 }
@@ -369,11 +382,22 @@ static void close_channel(const struct options *opts, struct channel *ch)
 /*
  * The message of @ch and the metadata of the write that stored it, all of
  * one write, marked seen by @ch's file (so poll() waits for the next one).
- * read, watch and stat all fetch messages here and only here.
+ * read, watch and stat all fetch messages here and only here: through the
+ * map, with no system call but the empty read() that marks what the channel
+ * holds seen, before the look at the map so that no write between the two
+ * is missed (msgslot_map_wait() does the same); or, without a map, with
+ * MSGSLOT_IOC_GET_MESSAGE, which copies and marks in one.
  */
 static void get_message(const struct options *opts, struct channel *ch,
 			struct msgslot_message *m)
 {
+	if (ch->map) {
+		if (read(ch->fd, NULL, 0) < 0 ||
+		    msgslot_map_read(ch->map, (unsigned int)ch->number, m) < 0)
+			err(EXIT_FAILURE, "%s: channel %lu: read",
+			    opts->device, ch->number);
+		return;
+	}
 	if (ioctl(ch->fd, MSGSLOT_IOC_GET_MESSAGE, m) < 0)
 		err(EXIT_FAILURE, "%s: channel %lu: read", opts->device,
 		    ch->number);
@@ -740,6 +764,9 @@ static void set_option(const struct command *cmd, struct options *opts,
 		break;
 	case OPT_RAW:
 		opts->raw = true;
+		break;
+	case OPT_SYSCALL:
+		opts->syscall = true;
 		break;
 	case 'n':
 		opts->count = (unsigned long)parse_positive(cmd, "count", arg,

@@ -50,7 +50,7 @@ const struct section sections[SECTIONS] = {
 		2,
 	},
 	[SEC_MAP] = {
-		"map", "Reading 128 bytes through the map vs system calls, "
+		"mapping", "Reading 128 bytes through the map vs system calls, "
 		"calls per second (k/s)", true, LEVEL_THREADS, {
 			{ "vs_read", "vs read()", VS_ROW, "map-syscall-read" },
 			{ "vs_limit", "vs limit", VS_ROW, "map-limit" },

@@ -24,7 +24,10 @@ CASES="$CASES tool_send_read_round_trip tool_links_are_send_and_read
 	tool_watcher_link_is_watch
 	tool_stat_prints_one_line_per_channel
 	tool_stat_named_channels_in_order
-	tool_32_bit_watch_and_stat_agree"
+	tool_32_bit_watch_and_stat_agree
+	tool_read_through_map_and_syscall_agree
+	tool_watch_maps_the_slot_unless_syscall
+	tool_stat_through_map_and_syscall_agree"
 
 # The watch and stat cases each use a slot of their own, never opened
 # before, so that every channel starts never written: minors from
@@ -416,4 +419,58 @@ case_tool_32_bit_watch_and_stat_agree() {
 	expect "stat" "$(cut -d ' ' -f 1-8 /tmp/stat32)" \
 		"$(cut -d ' ' -f 1-8 /tmp/stat64)" &&
 	stat_line "$(sed -n 2p /tmp/stat32)" 1 1 8
+}
+
+# read, watch and stat read through a mapping of the slot unless told
+# --syscall: both paths give the same answers.
+case_tool_read_through_map_and_syscall_agree() {
+	new_slot || return 1
+	msgslot send -q -d "$slot" 0 "through the map" &&
+	msgslot send -q -d "$slot" 3 "three" &&
+	msgslot send -q -d "$slot" 3 "three again" || return 1
+	for ch in 0 1 2 3; do
+		expect "read $ch" "$(msgslot read -q -d "$slot" "$ch")" \
+			"$(msgslot read -q --syscall -d "$slot" "$ch")" || return 1
+		msgslot read -q --raw -d "$slot" "$ch" > /tmp/raw-map &&
+		msgslot read -q --raw --syscall -d "$slot" "$ch" > /tmp/raw-sys ||
+			return 1
+		cmp /tmp/raw-map /tmp/raw-sys || return 1
+	done
+	expect "read 3" "$(msgslot read -q -d "$slot" 3)" "three again"
+}
+
+# watch_maps ARGUMENT...: watch channel 1 of a fresh slot for 2 messages,
+# and say whether the slot was mapped into it while it waited.
+watch_maps() {
+	new_slot || return 1
+	watch_in_background -q -n 2 -d "$slot" "$@" 1
+	sleep 0.5
+	if grep -q " $slot\$" "/proc/$pid/maps"; then mapped=yes; else mapped=no; fi
+	if ! { msgslot send -q -d "$slot" 1 "one" && lines_in /tmp/watch 1 &&
+		msgslot send -q -d "$slot" 1 "two"; }; then
+		kill "$pid"
+		return 1
+	fi
+	ended "$pid" || return 1
+	expect "exit status" "$status" 0 &&
+	expect "stdout" "$(cat /tmp/watch)" "$(printf 'one\ntwo')"
+}
+
+case_tool_watch_maps_the_slot_unless_syscall() {
+	watch_maps || return 1
+	expect "slot mapped by watch" "$mapped" yes || return 1
+	watch_maps --syscall || return 1
+	expect "slot mapped by watch --syscall" "$mapped" no
+}
+
+case_tool_stat_through_map_and_syscall_agree() {
+	new_slot || return 1
+	msgslot send -q -d "$slot" 2 "two" || return 1
+	msgslot stat -d "$slot" > /tmp/stat-map &&
+	msgslot stat --syscall -d "$slot" > /tmp/stat-sys || return 1
+	cat /tmp/stat-map
+	# The fields but the age, which may have ticked between the two.
+	expect "stat" "$(cut -d ' ' -f 1-8 /tmp/stat-map)" \
+		"$(cut -d ' ' -f 1-8 /tmp/stat-sys)" &&
+	stat_line "$(sed -n 3p /tmp/stat-map)" 2 1 3
 }

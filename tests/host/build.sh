@@ -69,7 +69,7 @@ case_module_is_sparse_clean() {
 
 case_tool_builds_without_warnings() {
 	cc "${warnings[@]}" -DMSGSLOT_VERSION="\"$version\"" -I"$top" \
-		-o "$tmp/msgslot" "$top/msgslot.c"
+		-I"$top/include" -o "$tmp/msgslot" "$top/msgslot.c"
 }
 
 # Every program that runs in the guest: the tests (a file or a directory

@@ -134,7 +134,7 @@ case_long_option_prefixes() {
 	completes "msgslot send -q --r" "" &&
 	completes "msgslot read --r" "--raw" &&
 	completes "message_watcher --c" "--count" &&
-	completes "msgslot stat --" "--device --help --version"
+	completes "msgslot stat --" "--device --help --syscall --version"
 }
 
 # read, watch and stat take options after their operands too; send does not.

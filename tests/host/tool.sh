@@ -162,17 +162,17 @@ case_help_lists_every_command_with_its_synopsis() {
 	expect "status" "$status" 0
 	expect "synopses" "$(sed -n '2,5p' "$tmp/out")" "\
        msgslot send [-d DEVICE] [-q] CHANNEL MESSAGE...
-       msgslot read [-d DEVICE] [-q] [--raw] CHANNEL
-       msgslot watch [-d DEVICE] [-q] [-n COUNT] [-t SECONDS] CHANNEL...
-       msgslot stat [-d DEVICE] [CHANNEL...]"
+       msgslot read [-d DEVICE] [-q] [--syscall] [--raw] CHANNEL
+       msgslot watch [-d DEVICE] [-q] [--syscall] [-n COUNT] [-t SECONDS] CHANNEL...
+       msgslot stat [-d DEVICE] [--syscall] [CHANNEL...]"
 	[[ $out == *"  watch "*"(also: message_watcher)"* ]] ||
 		{ echo "no watch line: $out"; return 1; }
 	run message_watcher --help
 	expect "message_watcher --help" "$(sed -n 2p "$tmp/out")" \
-		"       message_watcher [-d DEVICE] [-q] [-n COUNT] [-t SECONDS] CHANNEL..."
+		"       message_watcher [-d DEVICE] [-q] [--syscall] [-n COUNT] [-t SECONDS] CHANNEL..."
 	[[ $out == *"  -t, --timeout=SECONDS"* ]] || { echo "watch help: $out"; return 1; }
 	run msgslot stat --help
-	expect "stat --help" "${out%%$'\n'*}" "Usage: msgslot stat [-d DEVICE] [CHANNEL...]"
+	expect "stat --help" "${out%%$'\n'*}" "Usage: msgslot stat [-d DEVICE] [--syscall] [CHANNEL...]"
 }
 
 case_watch_needs_a_channel_exit_2() {

@@ -25,6 +25,7 @@
 	X(POLL_TEST,	700000,	100000,	"poll_test: a fresh minor a case") \
 	X(MMAP_TEST,	800000,	100000,	"mmap_test: a fresh minor a case") \
 	X(EXAMPLES,	900000,	 10000,	"examples.sh: the man page's programs") \
+	X(TOOL,		950000,	 10000,	"tool.sh: a fresh slot a watch or stat case") \
 	X(HIGHEST,	1048575,     1,	"slot_test: the highest minor")
 
 enum minor_range {
