@@ -170,11 +170,12 @@ endif
 # ---- installing -------------------------------------------------------
 #
 # make install      the tool and its links, man pages, bash completion, the
-#                   udev rule, and the module for KDIR's kernel (skipped,
-#                   with a message, when KDIR has no kernel build tree)
+#                   udev rule, the header, and the module for KDIR's kernel
+#                   (skipped, with a message, when KDIR has no build tree)
 # make install-tool the user-space part alone
 # make install-dkms the module's sources for DKMS in /usr/src, then dkms
 # make uninstall    removes exactly what make install installed
+# make uninstall-dkms  removes what make install-dkms did, every kernel's
 # PREFIX (default /usr/local) and DESTDIR work as usual; with DESTDIR set,
 # nothing outside it is run or changed (no depmod, groupadd, udevadm, dkms).
 # The module is not signed: where Secure Boot wants signed modules, install
@@ -186,17 +187,21 @@ MANDIR ?= $(PREFIX)/share/man
 COMPLETIONSDIR ?= $(or $(shell pkg-config --define-variable=datadir=$(PREFIX)/share \
 	--variable=completionsdir bash-completion 2>/dev/null), \
 	$(PREFIX)/share/bash-completion/completions)
-UDEVRULESDIR ?= /etc/udev/rules.d
+INCLUDEDIR ?= $(PREFIX)/include
+# udev reads /usr/lib/udev/rules.d, which is the distribution's, and
+# /etc/udev/rules.d, which is the local administrator's: nothing under
+# /usr/local.
+UDEVRULESDIR ?= $(if $(filter /usr,$(PREFIX)),/usr/lib/udev/rules.d,/etc/udev/rules.d)
 DKMS_SRCDIR ?= /usr/src/message_slot-$(VERSION)
 # The release the kernel of KDIR reports, which names its module directory.
 KERNELRELEASE_OF_KDIR = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
 	"$(KDIR)/include/generated/utsrelease.h" 2>/dev/null)
 MODULE_DIR = /lib/modules/$(KERNELRELEASE_OF_KDIR)/updates
 
-.PHONY: install install-tool install-udev install-module install-dkms \
-	uninstall
+.PHONY: install install-tool install-udev install-header install-module \
+	install-dkms uninstall uninstall-dkms
 
-install: install-tool install-udev install-module
+install: install-tool install-udev install-header install-module
 
 install-tool: tool
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
@@ -221,6 +226,11 @@ ifeq ($(DESTDIR),)
 else
 	@echo "install: DESTDIR is set: not creating group msgslot"
 endif
+
+install-header:
+	install -d $(DESTDIR)$(INCLUDEDIR)/linux
+	install -m 644 module/message_slot.h \
+		$(DESTDIR)$(INCLUDEDIR)/linux/message_slot.h
 
 install-module:
 ifeq ($(KERNELRELEASE_OF_KDIR),)
@@ -249,6 +259,9 @@ else
 	@echo "install: DESTDIR is set: not running dkms"
 endif
 
+# Modules are removed in whatever compression the kernel's
+# modules_install gave them.  The group stays: files or nodes made since may
+# belong to it, and a later group could take its number if it went.
 uninstall:
 	$(RM) $(DESTDIR)$(BINDIR)/msgslot $(DESTDIR)$(BINDIR)/message_sender \
 		$(DESTDIR)$(BINDIR)/message_reader \
@@ -259,13 +272,43 @@ uninstall:
 		$(DESTDIR)$(COMPLETIONSDIR)/msgslot \
 		$(DESTDIR)$(COMPLETIONSDIR)/message_sender \
 		$(DESTDIR)$(COMPLETIONSDIR)/message_reader \
-		$(DESTDIR)$(UDEVRULESDIR)/60-msgslot.rules
+		$(DESTDIR)$(UDEVRULESDIR)/60-msgslot.rules \
+		$(DESTDIR)$(INCLUDEDIR)/linux/message_slot.h
 ifneq ($(KERNELRELEASE_OF_KDIR),)
-	$(RM) $(DESTDIR)$(MODULE_DIR)/message_slot.ko
+	$(RM) $(foreach ext,ko ko.xz ko.zst ko.gz, \
+		$(DESTDIR)$(MODULE_DIR)/message_slot.$(ext))
 ifeq ($(DESTDIR),)
 	depmod $(KERNELRELEASE_OF_KDIR)
 endif
 endif
+	@echo "uninstall: group msgslot is left: files and nodes may still" \
+		"belong to it (groupdel msgslot removes it)"
+
+uninstall-dkms:
+ifeq ($(DESTDIR),)
+	if dkms status message_slot/$(VERSION) | grep -q .; then \
+		dkms remove --all message_slot/$(VERSION); fi
+endif
+	rm -rf $(DESTDIR)$(DKMS_SRCDIR)
+
+# ---- Debian packages --------------------------------------------------
+#
+# make deb            msgslot and message-slot-dkms, built by
+#                     dpkg-buildpackage from debian/, lintian clean, in
+#                     build/deb/
+# make check-packages build them in a clean Debian 12 root, install them
+#                     with apt in another with the stable lane's kernel
+#                     headers, boot the guest on what DKMS built there, and
+#                     purge them (tests/check-packages)
+
+.PHONY: deb check-packages
+
+deb:
+	host/deps debhelper dh-dkms lintian
+	host/deb $(BUILD)/deb
+
+check-packages: deps
+	tests/check-packages
 
 clean:
 	rm -rf $(BUILD) msgslot message_sender message_reader
