@@ -25,7 +25,8 @@ MODULE_SOURCES := module/Kbuild module/message_slot.c module/message_slot.h \
 	module/compat.h
 
 .PHONY: all tool module clean deps demo check shell bench check-debug \
-	check-kernels guest-demo guest-check guest-shell guest-bench
+	check-kernels guest-demo guest-check guest-shell guest-bench \
+	guest-packages
 .DELETE_ON_ERROR:
 
 all: tool module
@@ -80,9 +81,24 @@ GUEST_PROGRAMS := $(basename $(notdir $(wildcard tests/programs/*.c bench/*.c)))
 # The example programs of message_slot(4), as printed there, run too.
 MAN_EXAMPLES := $(shell sed -n 's/^\.\\" SRC BEGIN (\(.*\)\.c)$$/\1/p' \
 	man/message_slot.4)
+# So do the README's: its C programs built like those, its shell and Python
+# examples and configuration files run by tests/guest/examples.sh and
+# nodes.sh from /examples; Python and the boot-time tools busybox lacks
+# come from the host (host/guest-tools).
+README_DIR := $(BUILD)/readme
+README_EXAMPLES := $(shell sed -n 's/^<!-- SRC BEGIN (\(.*\)) -->$$/\1/p' \
+	README.md)
+README_PROGRAMS := $(addprefix $(STATIC)/,$(basename $(filter %.c, \
+	$(README_EXAMPLES))))
+README_FILES := $(addprefix $(README_DIR)/,$(filter-out %.c, \
+	$(README_EXAMPLES)))
+GUEST_TOOLS := $(BUILD)/guest-tools
 GUEST_BINARIES := $(STATIC)/msgslot $(STATIC)/msgslot32 $(STATIC)/slot_test32 \
 	$(STATIC)/poll_test32 $(addprefix $(STATIC)/,$(MAN_EXAMPLES)) \
-	$(addprefix $(STATIC)/,$(GUEST_PROGRAMS))
+	$(addprefix $(STATIC)/,$(GUEST_PROGRAMS)) $(README_PROGRAMS)
+EXAMPLE_FLAGS := -f $(GUEST_TOOLS)/.:/ -f $(README_DIR)/names:/examples/names \
+	$(foreach f,$(README_FILES),-f $(f):/examples/$(notdir $(f)))
+INITRAMFS_FLAGS := $(EXAMPLE_FLAGS)
 export GUEST_APPEND
 
 $(STATIC)/msgslot: msgslot.c module/message_slot.h VERSION
@@ -112,9 +128,27 @@ $(STATIC)/%: tests/programs/%.c tests/programs/guest.h tests/lib/harness.h \
 $(BUILD)/examples/%.c: man/message_slot.4 host/man-examples
 	host/man-examples man/message_slot.4 $(@D) > /dev/null
 
-$(STATIC)/%: $(BUILD)/examples/%.c module/message_slot.h
+$(STATIC)/%: $(BUILD)/examples/%.c $(BUILD)/include/linux/message_slot.h
 	@mkdir -p $(@D)
-	$(CC) -static -Imodule $(CFLAGS) $(WARNINGS) -o $@ $<
+	$(CC) -static -I$(BUILD)/include $(CFLAGS) $(WARNINGS) -o $@ $<
+
+# Examples include the header where make install and the package put it.
+$(BUILD)/include/linux/message_slot.h: module/message_slot.h
+	@mkdir -p $(@D)
+	cp $< $@
+
+$(README_DIR)/names $(addprefix $(README_DIR)/,$(README_EXAMPLES)) &: \
+		README.md host/man-examples
+	host/man-examples README.md $(README_DIR) > $(README_DIR).names
+	mv $(README_DIR).names $(README_DIR)/names
+
+$(README_PROGRAMS): $(STATIC)/%: $(README_DIR)/%.c \
+		$(BUILD)/include/linux/message_slot.h
+	@mkdir -p $(@D)
+	$(CC) -static -I$(BUILD)/include $(CFLAGS) $(WARNINGS) -o $@ $<
+
+$(GUEST_TOOLS): host/guest-tools $(filter %.py,$(README_FILES))
+	host/guest-tools $@ $(filter %.py,$(README_FILES))
 
 $(STATIC)/%: bench/%.c module/message_slot.h
 	@mkdir -p $(@D)
@@ -130,7 +164,7 @@ $(GUEST_DIR)/message_slot.ko: $(MODULE_SOURCES) VERSION host/build-module \
 # puts in a stage, and the module as DKMS builds it, for the install cases.
 ifeq ($(GUEST_ROOT),)
 GUEST_INSTALL := $(GUEST_DIR)/stage.stamp $(GUEST_DIR)/dkms.ko
-INITRAMFS_FLAGS := -s $(GUEST_DIR)/stage \
+INITRAMFS_FLAGS += -s $(GUEST_DIR)/stage \
 	-f $(GUEST_DIR)/dkms.ko:/lib/dkms/message_slot.ko
 
 $(GUEST_DIR)/stage.stamp: tool $(MODULE_SOURCES) man/msgslot.1 \
@@ -147,7 +181,8 @@ $(GUEST_DIR)/dkms.ko: $(MODULE_SOURCES) VERSION dkms.conf host/dkms-build \
 endif
 
 $(GUEST_INITRAMFS): $(GUEST_DIR)/message_slot.ko $(GUEST_BINARIES) \
-		$(GUEST_INSTALL) host/mkinitramfs guest/init guest/demo.sh \
+		$(GUEST_INSTALL) $(GUEST_TOOLS) $(README_DIR)/names $(README_FILES) \
+		host/mkinitramfs guest/init guest/demo.sh \
 		guest/kernel-log-errors $(wildcard tests/guest/*.sh)
 	host/mkinitramfs $(INITRAMFS_FLAGS) $@ $(GUEST_DIR)/message_slot.ko \
 		$(GUEST_BINARIES)
@@ -161,6 +196,19 @@ guest-shell: $(GUEST_INITRAMFS)
 
 guest-bench: $(GUEST_INITRAMFS)
 	bench/run $(GUEST_KERNEL) $(GUEST_INITRAMFS) $(GUEST_DIR)/bench
+
+# tests/check-packages: the guest suite on what the packages installed in a
+# Debian root: the module DKMS built there (PACKAGES_MODULE) and the files
+# of package msgslot (the tree PACKAGES_STAGE), its tool as /bin/msgslot.
+PACKAGES_BINARIES := $(filter-out $(STATIC)/msgslot,$(GUEST_BINARIES))
+guest-packages: $(PACKAGES_BINARIES) $(GUEST_TOOLS) $(README_DIR)/names \
+		$(README_FILES) host/mkinitramfs guest/init \
+		$(wildcard tests/guest/*.sh)
+	host/mkinitramfs $(EXAMPLE_FLAGS) -s $(PACKAGES_STAGE) \
+		$(PACKAGES_STAGE).initramfs.gz $(PACKAGES_MODULE) \
+		$(PACKAGES_STAGE)/usr/bin/msgslot $(PACKAGES_BINARIES)
+	host/run -l $(PACKAGES_STAGE).console.log $(GUEST_KERNEL) \
+		$(PACKAGES_STAGE).initramfs.gz check
 
 guest-check: $(GUEST_INITRAMFS) tool
 	KDIR="$(GUEST_KDIR)" GUEST_ROOT="$(GUEST_ROOT)" tests/check \

@@ -26,7 +26,7 @@ COMPAT_CASES="ioctl_accepts_every_channel ioctl_unknown_command_enotty
 # Each defines a function case_NAME per case and adds NAME to $CASES; each
 # case starts and must end with message_slot loaded and /dev/msgslot0 there.
 CASES=
-for file in tool install robust bench examples; do
+for file in tool install robust bench examples nodes; do
 	# shellcheck disable=SC1090 # case files, each added to $CASES
 	[ -f "/tests/$file.sh" ] && . "/tests/$file.sh"
 done
