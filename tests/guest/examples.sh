@@ -15,7 +15,7 @@ CASES="$CASES man_example_slot_demo_round_trip
 run_example() {
 	case $1 in
 	*.sh) sh -e "/examples/$1" ;;
-	*.py) python3 -I -S "/examples/$1" ;;
+	*.py) /usr/bin/python3 -I -S "/examples/$1" ;;
 	*.c) "${1%.c}" ;;
 	*) echo "no way to run $1"; return 1 ;;
 	esac
