@@ -31,7 +31,7 @@ BENCH_DEPS := $(BENCH_SOURCES) bench/bench.h module/message_slot.h \
 	include/msgslot_map.h
 
 .PHONY: all tool module clean deps demo check shell bench check-debug \
-	check-kernels bench-program
+	check-kernels bench-program guest-packages
 .DELETE_ON_ERROR:
 
 all: tool module
@@ -141,9 +141,24 @@ GUEST_PROGRAMS := $(TEST_PROGRAMS) $(COMPAT_PROGRAMS) bench
 # The example programs of message_slot(4), as printed there, run too.
 MAN_EXAMPLES := $(shell sed -n 's/^\.\\" SRC BEGIN (\(.*\)\.c)$$/\1/p' \
 	man/message_slot.4)
+# So do the README's: its C programs built like those, its shell and Python
+# examples and configuration files run by tests/guest/examples.sh and
+# nodes.sh from /examples; Python and the boot-time tools busybox lacks
+# come from the host (host/guest-tools).
+README_DIR := $(BUILD)/readme
+README_EXAMPLES := $(shell sed -n 's/^<!-- SRC BEGIN (\(.*\)) -->$$/\1/p' \
+	README.md)
+README_PROGRAMS := $(addprefix $(STATIC)/,$(basename $(filter %.c, \
+	$(README_EXAMPLES))))
+README_FILES := $(addprefix $(README_DIR)/,$(filter-out %.c, \
+	$(README_EXAMPLES)))
+GUEST_TOOLS := $(BUILD)/guest-tools
 GUEST_BINARIES := $(STATIC)/msgslot $(STATIC)/msgslot32 \
 	$(addprefix $(STATIC)/,$(MAN_EXAMPLES)) \
-	$(addprefix $(STATIC)/,$(GUEST_PROGRAMS))
+	$(addprefix $(STATIC)/,$(GUEST_PROGRAMS)) $(README_PROGRAMS)
+EXAMPLE_FLAGS := -f $(GUEST_TOOLS)/.:/ -f $(README_DIR)/names:/examples/names \
+	$(foreach f,$(README_FILES),-f $(f):/examples/$(notdir $(f)))
+INITRAMFS_FLAGS := $(EXAMPLE_FLAGS)
 
 # Built with what host/deps installs (static libc, 32-bit libc).
 $(GUEST_BINARIES): | deps
@@ -180,10 +195,36 @@ $(GUEST_DIR)/manifest: tests/lib/manifest $(wildcard tests/programs/*.c \
 $(BUILD)/examples/%.c: man/message_slot.4 host/man-examples
 	host/man-examples man/message_slot.4 $(@D) > /dev/null
 
-$(STATIC)/%: $(BUILD)/examples/%.c module/message_slot.h include/msgslot_map.h
+# The examples include the headers where make install and the package put
+# them: <linux/message_slot.h> and <msgslot_map.h>.
+EXAMPLE_HEADERS := $(BUILD)/include/linux/message_slot.h \
+	$(BUILD)/include/msgslot_map.h
+
+$(STATIC)/%: $(BUILD)/examples/%.c $(EXAMPLE_HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(GUEST_CFLAGS) -static -Imodule -Iinclude $(CFLAGS) $(WARNINGS) \
+	$(CC) $(GUEST_CFLAGS) -static -I$(BUILD)/include $(CFLAGS) $(WARNINGS) \
 		-o $@ $<
+
+$(BUILD)/include/linux/message_slot.h: module/message_slot.h
+	@mkdir -p $(@D)
+	cp $< $@
+
+$(BUILD)/include/msgslot_map.h: include/msgslot_map.h
+	@mkdir -p $(@D)
+	cp $< $@
+
+$(README_DIR)/names $(addprefix $(README_DIR)/,$(README_EXAMPLES)) &: \
+		README.md host/man-examples
+	host/man-examples README.md $(README_DIR) > $(README_DIR).names
+	mv $(README_DIR).names $(README_DIR)/names
+
+$(README_PROGRAMS): $(STATIC)/%: $(README_DIR)/%.c $(EXAMPLE_HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -static -I$(BUILD)/include $(CFLAGS) $(WARNINGS) \
+		-o $@ $<
+
+$(GUEST_TOOLS): host/guest-tools $(filter %.py,$(README_FILES))
+	host/guest-tools $@ $(filter %.py,$(README_FILES))
 
 $(STATIC)/bench: $(BENCH_DEPS)
 	@mkdir -p $(@D)
@@ -201,7 +242,7 @@ $(GUEST_DIR)/message_slot.ko: $(MODULE_SOURCES) VERSION host/build-module \
 # puts in a stage, and the module as DKMS builds it, for the install cases.
 ifeq ($(GUEST_ROOT),)
 GUEST_INSTALL := $(GUEST_DIR)/stage.stamp $(GUEST_DIR)/dkms.ko
-INITRAMFS_FLAGS := -s $(GUEST_DIR)/stage \
+INITRAMFS_FLAGS += -s $(GUEST_DIR)/stage \
 	-f $(GUEST_DIR)/dkms.ko:/lib/dkms/message_slot.ko
 
 # (msgslot rather than the phony tool, which would redo the stage each run)
@@ -219,7 +260,8 @@ $(GUEST_DIR)/dkms.ko: $(MODULE_SOURCES) VERSION dkms.conf host/dkms-build \
 endif
 
 $(GUEST_INITRAMFS): $(GUEST_DIR)/message_slot.ko $(GUEST_BINARIES) \
-		$(GUEST_INSTALL) host/mkinitramfs guest/init guest/demo.sh \
+		$(GUEST_INSTALL) $(GUEST_TOOLS) $(README_DIR)/names $(README_FILES) \
+		host/mkinitramfs guest/init guest/demo.sh \
 		guest/kernel-log-errors $(wildcard tests/guest/*.sh) \
 		$(GUEST_DIR)/manifest
 	host/mkinitramfs $(INITRAMFS_FLAGS) \
@@ -260,16 +302,32 @@ BENCH_APPEND := msgslot_bench_args=$(subst $(space),+,$(strip $(BENCH_ARGS)))
 bench: deps $(BENCH_INITRAMFS)
 	GUEST_APPEND="$(GUEST_APPEND) $(BENCH_APPEND)" bench/run \
 		$(GUEST_KERNEL) $(BENCH_INITRAMFS) $(GUEST_DIR)/bench
+
+# tests/check-packages: the guest suite on what the packages installed in a
+# Debian root: the module DKMS built there (PACKAGES_MODULE) and the files
+# of package msgslot (the tree PACKAGES_STAGE), its tool as /bin/msgslot.
+PACKAGES_BINARIES := $(filter-out $(STATIC)/msgslot,$(GUEST_BINARIES))
+guest-packages: $(LANE_STAMP) $(PACKAGES_BINARIES) $(GUEST_TOOLS) \
+		$(README_DIR)/names \
+		$(README_FILES) host/mkinitramfs guest/init \
+		$(wildcard tests/guest/*.sh) $(GUEST_DIR)/manifest
+	host/mkinitramfs $(EXAMPLE_FLAGS) -s $(PACKAGES_STAGE) \
+		-f $(GUEST_DIR)/manifest:/tests/manifest \
+		$(PACKAGES_STAGE).initramfs.gz $(PACKAGES_MODULE) \
+		$(PACKAGES_STAGE)/usr/bin/msgslot $(PACKAGES_BINARIES)
+	host/run -l $(PACKAGES_STAGE).console.log $(GUEST_KERNEL) \
+		$(PACKAGES_STAGE).initramfs.gz check
 endif
 
 # ---- installing -------------------------------------------------------
 #
 # make install      the tool and its links, man pages, bash completion, the
-#                   udev rule, and the module for KDIR's kernel (skipped,
-#                   with a message, when KDIR has no kernel build tree)
+#                   udev rule, the header, and the module for KDIR's kernel
+#                   (skipped, with a message, when KDIR has no build tree)
 # make install-tool the user-space part alone
 # make install-dkms the module's sources for DKMS in /usr/src, then dkms
 # make uninstall    removes exactly what make install installed
+# make uninstall-dkms  removes what make install-dkms did, every kernel's
 # PREFIX (default /usr/local) and DESTDIR work as usual; with DESTDIR set,
 # nothing outside it is run or changed (no depmod, groupadd, udevadm, dkms).
 # The module is not signed: where Secure Boot wants signed modules, install
@@ -281,17 +339,21 @@ MANDIR ?= $(PREFIX)/share/man
 COMPLETIONSDIR ?= $(or $(shell pkg-config --define-variable=datadir=$(PREFIX)/share \
 	--variable=completionsdir bash-completion 2>/dev/null), \
 	$(PREFIX)/share/bash-completion/completions)
-UDEVRULESDIR ?= /etc/udev/rules.d
+INCLUDEDIR ?= $(PREFIX)/include
+# udev reads /usr/lib/udev/rules.d, which is the distribution's, and
+# /etc/udev/rules.d, which is the local administrator's: nothing under
+# /usr/local.
+UDEVRULESDIR ?= $(if $(filter /usr,$(PREFIX)),/usr/lib/udev/rules.d,/etc/udev/rules.d)
 DKMS_SRCDIR ?= /usr/src/message_slot-$(VERSION)
 # The release the kernel of KDIR reports, which names its module directory.
 KERNELRELEASE_OF_KDIR = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
 	"$(KDIR)/include/generated/utsrelease.h" 2>/dev/null)
 MODULE_DIR = /lib/modules/$(KERNELRELEASE_OF_KDIR)/updates
 
-.PHONY: install install-tool install-udev install-module install-dkms \
-	uninstall
+.PHONY: install install-tool install-udev install-header install-module \
+	install-dkms uninstall uninstall-dkms
 
-install: install-tool install-udev install-module
+install: install-tool install-udev install-header install-module
 
 install-tool: tool
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
@@ -315,6 +377,13 @@ ifeq ($(DESTDIR),)
 else
 	@echo "install: DESTDIR is set: not creating group msgslot"
 endif
+
+# The uapi header, and the reader of a mapped slot that includes it.
+install-header:
+	install -d $(DESTDIR)$(INCLUDEDIR)/linux
+	install -m 644 module/message_slot.h \
+		$(DESTDIR)$(INCLUDEDIR)/linux/message_slot.h
+	install -m 644 include/msgslot_map.h $(DESTDIR)$(INCLUDEDIR)/
 
 install-module:
 ifeq ($(KERNELRELEASE_OF_KDIR),)
@@ -343,6 +412,9 @@ else
 	@echo "install: DESTDIR is set: not running dkms"
 endif
 
+# Modules are removed in whatever compression the kernel's
+# modules_install gave them.  The group stays: files or nodes made since may
+# belong to it, and a later group could take its number if it went.
 uninstall:
 	$(RM) $(DESTDIR)$(BINDIR)/msgslot \
 		$(addprefix $(DESTDIR)$(BINDIR)/,$(TOOL_LINKS)) \
@@ -351,13 +423,44 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man4/message_slot.4 \
 		$(DESTDIR)$(COMPLETIONSDIR)/msgslot \
 		$(addprefix $(DESTDIR)$(COMPLETIONSDIR)/,$(TOOL_LINKS)) \
-		$(DESTDIR)$(UDEVRULESDIR)/60-msgslot.rules
+		$(DESTDIR)$(UDEVRULESDIR)/60-msgslot.rules \
+		$(DESTDIR)$(INCLUDEDIR)/linux/message_slot.h \
+		$(DESTDIR)$(INCLUDEDIR)/msgslot_map.h
 ifneq ($(KERNELRELEASE_OF_KDIR),)
-	$(RM) $(addprefix $(DESTDIR)$(MODULE_DIR)/message_slot,.ko .ko.xz .ko.zst .ko.gz)
+	$(RM) $(foreach ext,ko ko.xz ko.zst ko.gz, \
+		$(DESTDIR)$(MODULE_DIR)/message_slot.$(ext))
 ifeq ($(DESTDIR),)
 	depmod $(KERNELRELEASE_OF_KDIR)
 endif
 endif
+	@echo "uninstall: group msgslot is left: files and nodes may still" \
+		"belong to it (groupdel msgslot removes it)"
+
+uninstall-dkms:
+ifeq ($(DESTDIR),)
+	if dkms status message_slot/$(VERSION) | grep -q .; then \
+		dkms remove --all message_slot/$(VERSION); fi
+endif
+	rm -rf $(DESTDIR)$(DKMS_SRCDIR)
+
+# ---- Debian packages --------------------------------------------------
+#
+# make deb            msgslot and message-slot-dkms, built by
+#                     dpkg-buildpackage from debian/, lintian clean, in
+#                     build/deb/
+# make check-packages build them in a clean Debian 12 root, install them
+#                     with apt in another with the stable lane's kernel
+#                     headers, boot the guest on what DKMS built there, and
+#                     purge them (tests/check-packages)
+
+.PHONY: deb check-packages
+
+deb:
+	host/deps debhelper dh-dkms lintian
+	host/deb $(BUILD)/deb
+
+check-packages: deps
+	tests/check-packages
 
 clean:
 	rm -rf $(BUILD) msgslot $(TOOL_LINKS)

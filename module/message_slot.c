@@ -110,6 +110,13 @@ static unsigned int major;
 module_param(major, uint, 0444);
 MODULE_PARM_DESC(major, "Major number to register (default 0: allocate one)");
 
+/* Nodes made at load, as v4l2loopback's devices=N; mknod makes the others. */
+#define MSGSLOT_MAX_NODES	256
+static unsigned int nodes = 1;
+module_param(nodes, uint, 0444);
+MODULE_PARM_DESC(nodes, "Nodes /dev/msgslot0.. to create (default 1, at most "
+		 __stringify(MSGSLOT_MAX_NODES) ")");
+
 static dev_t msgslot_devt;
 static struct cdev msgslot_cdev;
 static struct class *msgslot_class;
@@ -570,7 +577,13 @@ static const struct file_operations msgslot_fops = {
 static int __init msgslot_init(void)
 {
 	struct device *dev;
+	unsigned int made;
 	int ret, i;
+
+	if (nodes > MSGSLOT_MAX_NODES) {
+		pr_err("nodes=%u: at most %u\n", nodes, MSGSLOT_MAX_NODES);
+		return -EINVAL;
+	}
 
 	/* The uapi struct has no padding: every byte copied out is written. */
 	BUILD_BUG_ON(sizeof(struct msgslot_message) != 24 + MSGSLOT_MSG_LEN);
@@ -616,18 +629,22 @@ static int __init msgslot_init(void)
 		goto err_del_cdev;
 	}
 
-	dev = device_create(msgslot_class, NULL, msgslot_devt, NULL,
-			    "msgslot%u", MINOR(msgslot_devt));
-	if (IS_ERR(dev)) {
-		ret = PTR_ERR(dev);
-		goto err_destroy_class;
+	for (made = 0; made < nodes; made++) {
+		dev = device_create(msgslot_class, NULL,
+				    MKDEV(major, made), NULL, "msgslot%u", made);
+		if (IS_ERR(dev)) {
+			ret = PTR_ERR(dev);
+			goto err_destroy_devices;
+		}
 	}
 
 	pr_info("major %u, minors 0-%u, /dev/msgslot0 is minor 0\n",
 		MAJOR(msgslot_devt), MSGSLOT_MINORS - 1);
 	return 0;
 
-err_destroy_class:
+err_destroy_devices:
+	while (made--)
+		device_destroy(msgslot_class, MKDEV(major, made));
 	class_destroy(msgslot_class);
 err_del_cdev:
 	cdev_del(&msgslot_cdev);
@@ -642,8 +659,10 @@ static void __exit msgslot_exit(void)
 {
 	struct msgslot *slot;
 	unsigned long minor;
+	unsigned int made;
 
-	device_destroy(msgslot_class, msgslot_devt);
+	for (made = 0; made < nodes; made++)
+		device_destroy(msgslot_class, MKDEV(major, made));
 	class_destroy(msgslot_class);
 	cdev_del(&msgslot_cdev);
 	unregister_chrdev_region(msgslot_devt, MSGSLOT_MINORS);

@@ -3,11 +3,55 @@
 #
 # Cases of the guest suite, sourced by check.sh: the example programs of
 # message_slot(4), built from the page as printed (host/man-examples), do
-# what the page shows them doing.
+# what the page shows them doing; and every example of the README, taken
+# from it the same way into /examples, runs and prints what the README
+# shows after it.
 
 CASES="$CASES man_example_slot_demo_round_trip
 	man_example_slot_wait_prints_each_new_message
-	man_example_slot_peek_reads_through_the_map"
+	man_example_slot_peek_reads_through_the_map every_readme_example_runs"
+
+# run_example NAME: run the README's example NAME by its kind.  (Names of
+# the case's variables are check.sh's: "name" is taken.)
+run_example() {
+	case $1 in
+	*.sh) sh -e "/examples/$1" ;;
+	*.py) /usr/bin/python3 -I -S "/examples/$1" ;;
+	*.c) "${1%.c}" ;;
+	*) echo "no way to run $1"; return 1 ;;
+	esac
+}
+
+case_every_readme_example_runs() {
+	[ -f /examples/names ] || { diag "SKIP no README examples in this image"; return "$SKIP"; }
+	ran=0
+	while read -r example; do
+		case $example in
+		# The output an example prints; files the boot case reads.
+		*.out | *.conf) continue ;;
+		esac
+		diag "---- $example"
+		if ! run_example "$example" < /dev/null > /tmp/example.out \
+			2> /tmp/example.err; then
+			cat /tmp/example.out /tmp/example.err
+			diag "$example failed"
+			return 1
+		fi
+		if [ -f "/examples/${example%.*}.out" ]; then
+			if ! cmp -s "/examples/${example%.*}.out" /tmp/example.out; then
+				diag "$example printed:"
+				cat /tmp/example.out
+				diag "where the README shows:"
+				cat "/examples/${example%.*}.out"
+				return 1
+			fi
+		fi
+		cat /tmp/example.out
+		ran=$((ran + 1))
+	done < /examples/names
+	diag "$ran README examples ran"
+	[ "$ran" -gt 0 ]
+}
 
 case_man_example_slot_demo_round_trip() {
 	out=$(slot_demo /dev/msgslot0 2 hello) || return 1

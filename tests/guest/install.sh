@@ -10,7 +10,8 @@ CASES="$CASES installed_module_loads_by_modprobe
 	installed_tool_works_under_three_names udev_rule_sets_group_and_mode
 	dkms_built_module_loads"
 
-STAGED_KO=/lib/modules/$(uname -r)/updates/message_slot.ko
+# make install puts it in updates/, DKMS in updates/dkms/.
+STAGED_KO=$(find "/lib/modules/$(uname -r)/updates" -name message_slot.ko 2> /dev/null | head -n 1)
 
 # reload KO: replace the loaded module with KO; say so if it fails.
 reload() {
@@ -48,7 +49,7 @@ case_installed_tool_works_under_three_names() {
 
 case_udev_rule_sets_group_and_mode() {
 	if [ ! -x /lib/systemd/systemd-udevd ] ||
-	   [ ! -f /etc/udev/rules.d/60-msgslot.rules ]; then
+	   [ ! -f /usr/lib/udev/rules.d/60-msgslot.rules ]; then
 		diag "SKIP no udevd or no staged rule in this lane"
 		return "$SKIP"
 	fi

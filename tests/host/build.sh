@@ -137,10 +137,11 @@ case_shell_scripts_pass_shellcheck() {
 	# The guest's scripts run under busybox sh; the host's under bash.
 	shellcheck -s sh guest/init guest/demo.sh host/deps host/lane-host \
 		host/lane-root host/kernel-version host/mkinitramfs \
-		host/build-module host/dkms-build host/man-examples tests/guest/*.sh
+		host/build-module host/dkms-build host/man-examples tests/guest/*.sh \
+		host/deb host/package-root host/guest-tools
 	shellcheck -s bash host/run host/lane-ready host/debug-kernel \
-		tests/check tests/check-kernels tests/tally.sh tests/host/*.sh \
-		.ci/run completions/msgslot bench/run
+		tests/check tests/check-kernels tests/check-packages \
+		tests/tally.sh tests/host/*.sh .ci/run completions/msgslot bench/run
 }
 
 ktap_main module_builds_clean_with_w1 module_is_sparse_clean \

@@ -60,6 +60,8 @@ case_install_puts_exactly_the_expected_files() {
 	install_into "$tmp/all" install
 	{ tool_files
 	  echo /etc/udev/rules.d/60-msgslot.rules
+	  echo /usr/local/include/linux/message_slot.h
+	  echo /usr/local/include/msgslot_map.h
 	  echo "/lib/modules/$(release)/updates/message_slot.ko"
 	} | LC_ALL=C sort > "$tmp/want"
 	files "$tmp/all" > "$tmp/got"
@@ -75,8 +77,26 @@ case_uninstall_removes_exactly_that() {
 	touch "$tmp/un/lib/modules/$(release)/updates/message_slot.ko."{xz,zst,gz}
 	mkdir -p "$tmp/un/usr/local/bin"
 	echo "someone else's" > "$tmp/un/usr/local/bin/other-tool"
+	# What a kernel that compresses its modules would have installed.
+	touch "$tmp/un/lib/modules/$(release)/updates/message_slot.ko.xz" \
+		"$tmp/un/lib/modules/$(release)/updates/message_slot.ko.zst"
 	install_into "$tmp/un" uninstall
 	expect "left after uninstall" "$(files "$tmp/un")" "/usr/local/bin/other-tool"
+	grep -q "^uninstall: group msgslot is left: " "$tmp/make.log" ||
+		{ cat "$tmp/make.log"; echo "no word of the group"; return 1; }
+}
+
+case_prefix_usr_puts_udev_rule_where_udev_reads() {
+	install_into "$tmp/usr" install-udev PREFIX=/usr
+	expect "PREFIX=/usr" "$(files "$tmp/usr")" /usr/lib/udev/rules.d/60-msgslot.rules
+}
+
+case_uninstall_dkms_removes_the_sources() {
+	install_into "$tmp/dk" install-dkms
+	[ -f "$tmp/dk/usr/src/message_slot-$version/dkms.conf" ] ||
+		{ echo "install-dkms installed no dkms.conf"; return 1; }
+	install_into "$tmp/dk" uninstall-dkms
+	expect "left after uninstall-dkms" "$(files "$tmp/dk")" ""
 }
 
 case_install_tool_is_user_space_only() {
@@ -148,7 +168,8 @@ case_dkms_builds_from_installed_sources() {
 }
 
 ktap_main install_puts_exactly_the_expected_files \
-	uninstall_removes_exactly_that install_tool_is_user_space_only \
+	uninstall_removes_exactly_that prefix_usr_puts_udev_rule_where_udev_reads \
+	uninstall_dkms_removes_the_sources install_tool_is_user_space_only \
 	module_skipped_without_kernel_tree man_finds_installed_pages \
 	completion_loads_for_every_name one_version_everywhere \
 	dkms_builds_from_installed_sources

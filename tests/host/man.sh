@@ -98,15 +98,38 @@ case_example_programs_compile() {
 		echo "$EXAMPLE_PAGE_SOURCE has no program between SRC BEGIN and SRC END"
 		return 1
 	fi
+	# As installed: <linux/message_slot.h> and <msgslot_map.h>.
+	mkdir -p "$tmp/include/linux"
+	cp module/message_slot.h "$tmp/include/linux/"
+	cp include/msgslot_map.h "$tmp/include/"
 	for name in $names; do
-		echo "cc -Wall -Wextra -Werror -I module -I include $name:" \
+		echo "cc -Wall -Wextra -Werror (installed headers) $name:" \
 		     "$(wc -l < "$tmp/examples/$name") lines"
-		cc -Wall -Wextra -Werror -I module -I include \
-			-o "$tmp/examples/${name%.c}" "$tmp/examples/$name" \
-			2>&1 || status=1
+		cc -Wall -Wextra -Werror -I "$tmp/include" \
+			-o "$tmp/examples/${name%.c}" "$tmp/examples/$name" 2>&1 ||
+			status=1
+	done
+	return "$status"
+}
+
+# The boot configuration message_slot(4) shows is the README's, which the
+# guest suite runs (tests/guest/nodes.sh): each line of it is on the page.
+case_boot_configuration_is_the_readmes() {
+	local name line status=0
+
+	for name in modules-load.d-msgslot.conf modprobe.d-msgslot.conf; do
+		host/man-examples README.md "$tmp/readme" > /dev/null || return 1
+		[ -s "$tmp/readme/$name" ] ||
+			{ echo "README.md has no example $name"; return 1; }
+		while read -r line; do
+			grep -qxF "$line" "$EXAMPLE_PAGE_SOURCE" && continue
+			echo "$EXAMPLE_PAGE_SOURCE lacks the README's '$line' ($name)"
+			status=1
+		done < "$tmp/readme/$name"
 	done
 	return "$status"
 }
 
 ktap_main every_page_passes_mandoc_lint every_page_passes_groff_warnings \
-	no_page_has_blank_lines example_programs_compile
+	no_page_has_blank_lines example_programs_compile \
+	boot_configuration_is_the_readmes
