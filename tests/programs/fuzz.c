@@ -352,7 +352,8 @@ static struct buffer pick_buffer(void)
 				   : 0xffff888000000000ULL + below(1 << 24);
 	} else {
 		b.kind = NONCANONICAL;
-		b.addr = 0x8000000000000000ULL + below(1UL << 40);
+		b.addr = 0x8000000000000000ULL +
+			 (random_u64() & ((1ULL << 40) - 1));
 	}
 	if (b.kind == ARENA) {
 		b.addr = (uintptr_t)arena + off;
@@ -529,7 +530,9 @@ static void do_set_channel(void)
 	else if (dice < 85)
 		channel = (unsigned long)random_u64() | CHANNELS;
 	else if (dice < 92)
-		channel = 1UL << 32 | below(CHANNELS);	/* not cut to 32 bits */
+		/* Not cut to 32 bits (on 32-bit: bit 31, still out of range). */
+		channel = (unsigned long)(1ULL << (sizeof(long) > 4 ? 32 : 31)) |
+			  below(CHANNELS);
 	else
 		channel = (unsigned long)-1 - below(CHANNELS);
 	describe("ioctl(");
@@ -925,7 +928,9 @@ static void parse(int argc, char **argv)
 			seeded = true;
 			break;
 		case 'i':
-			opt.iterations = (unsigned long)number(optarg, 1UL << 40);
+			opt.iterations = (unsigned long)number(optarg,
+				(unsigned long)-1 < 1ULL << 40 ?
+				(unsigned long)-1 : 1ULL << 40);
 			counted = true;
 			break;
 		case 't':
