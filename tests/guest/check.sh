@@ -12,6 +12,8 @@ SLOT_TEST=/bin/slot_test
 SLOT_TEST32=/bin/slot_test32
 POLL_TEST=/bin/poll_test
 POLL_TEST32=/bin/poll_test32
+# fail_usercopy on read, write and GET_MESSAGE (SKIPs but on the debug kernel).
+USERCOPY_FAULTS=/bin/usercopy_faults
 PATTERNS=/tests/kernel-log-errors
 SKIP=4
 
@@ -181,10 +183,11 @@ after_devices="rmmod_refused_while_open rmmod_frees_every_slot
 device_cases=$($SLOT_TEST --list)
 poll_cases=$($POLL_TEST --list)
 poll_cases32=$($POLL_TEST32 --list32)
+usercopy_cases=$($USERCOPY_FAULTS --list)
 
 total=0
 for c in $before_devices $device_cases $COMPAT_CASES $poll_cases \
-	$poll_cases32 $CASES $after_devices; do
+	$poll_cases32 $usercopy_cases $CASES $after_devices; do
 	total=$((total + 1))
 done
 
@@ -204,6 +207,9 @@ for c in $poll_cases; do
 done
 for c in $poll_cases32; do
 	run "compat32_$c" "$POLL_TEST32" "$c"
+done
+for c in $usercopy_cases; do
+	run "$c" "$USERCOPY_FAULTS" "$c"
 done
 for c in $CASES; do
 	run "$c" "case_$c"
