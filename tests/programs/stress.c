@@ -17,7 +17,10 @@
  * sequence number, carries a body derived from them and ends in a checksum,
  * then the driver's zero fill.  Every whole read must be such a message for
  * that very minor and channel, or all zeros; every call must return what
- * the interface promises.  "# " lines tell the operations done and the
+ * the interface promises.  Workers also take MSGSLOT_IOC_GET_MESSAGE (its
+ * metadata must match its message) and poll, and the threads of a process
+ * share one file of a minor of its own, on which they set the channel,
+ * write, read, GET_MESSAGE and poll at once.  "# " lines tell the operations done and the
  * violations found; exit 0 if there were none, 1 otherwise, 2 on a usage
  * error.
  */
@@ -28,6 +31,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <linux/futex.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -73,6 +77,10 @@ struct counts {
 	unsigned long opens, closes, ioctls, writes, reads;
 	unsigned long whole_reads, zero_reads, foreign_reads, einval;
 	unsigned long torn, errors;
+	/* The paths added for waiting, and the file shared by threads. */
+	unsigned long get_messages, polls, poll_waits;
+	unsigned long shared_ioctls, shared_writes, shared_reads, shared_gets,
+		shared_polls;
 };
 
 /* What the threads of all processes found, in memory shared by them all. */
@@ -92,6 +100,9 @@ static struct options opt = {
 static struct shared *shared;
 static char **nodes;			/* the node of each minor */
 static double until, race_until;
+/* The file the threads of a process share, on nodes[shared_minor]. */
+static int shared_file = -1;
+static unsigned int shared_minor;
 
 struct open_file {
 	int fd;
@@ -362,6 +373,156 @@ static void do_read(struct worker *w, struct open_file *f)
 }
 
 /*
+ * Why the result of GET_MESSAGE on @minor does not hold one whole write,
+ * its metadata included, or NULL.  @channel < 0: any channel.
+ */
+static const char *get_message_fault(const struct msgslot_message *m,
+				     unsigned int minor, int channel)
+{
+	const char *fault;
+
+	if (channel >= 0 ? m->channel != (unsigned int)channel :
+	    m->channel >= MSGSLOT_CHANNELS)
+		return "the metadata names another channel";
+	fault = message_fault(m->data, minor,
+			      channel >= 0 ? m->channel : m->data[1]);
+	if (fault)
+		return fault;
+	if (m->generation == 0)
+		return m->length || m->time_ns || m->data[0] ?
+			"generation 0 with a message" : NULL;
+	if (m->length != m->data[0])
+		return "length is not that of the message";
+	if (m->time_ns == 0)
+		return "a message without a time";
+	return NULL;
+}
+
+static void check_get_message(struct worker *w, int fd, unsigned int minor,
+			      int channel, bool shared_fd)
+{
+	struct msgslot_message m;
+	const char *fault;
+	char dump[512];
+	long ret;
+
+	errno = 0;
+	ret = ioctl(fd, MSGSLOT_IOC_GET_MESSAGE, &m);
+	if (!shared_fd && channel < 0) {
+		expect_einval(w, &(struct open_file){ fd, minor, -1 }, ret,
+			      "GET_MESSAGE");
+		return;
+	}
+	if (ret != 0) {
+		w->n.errors++;
+		violation("GET_MESSAGE on %s: returned %ld (%s)", nodes[minor],
+			  ret, strerrorname_np(errno));
+		return;
+	}
+	fault = get_message_fault(&m, opt.first_minor + minor, channel);
+	if (fault) {
+		w->n.torn++;
+		hexdump(dump, sizeof(dump), m.data, LEN);
+		violation("GET_MESSAGE from %s channel %u generation %llu "
+			  "length %u: %s:%s", nodes[minor], m.channel,
+			  (unsigned long long)m.generation, m.length, fault,
+			  dump);
+	}
+}
+
+static void do_get_message(struct worker *w, struct open_file *f)
+{
+	w->n.get_messages++;
+	check_get_message(w, f->fd, f->minor, f->channel, false);
+}
+
+/*
+ * poll(): writable always, an error without a channel.  Now and then it
+ * waits a millisecond, so that writers find someone on the queue to wake.
+ */
+static void check_poll(struct worker *w, int fd, unsigned int minor,
+		       bool has_channel)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN | POLLOUT };
+	int timeout = below(w, 4) ? 0 : 1, ret;
+
+	w->n.poll_waits += timeout;
+	ret = poll(&p, 1, timeout);
+	if (ret != 1 || !(p.revents & POLLOUT) ||
+	    !(p.revents & POLLERR) != has_channel) {
+		w->n.errors++;
+		violation("poll on %s %s a channel: returned %d, revents %#x",
+			  nodes[minor], has_channel ? "with" : "without", ret,
+			  p.revents);
+	}
+}
+
+static void do_poll(struct worker *w, struct open_file *f)
+{
+	w->n.polls++;
+	check_poll(w, f->fd, f->minor, f->channel >= 0);
+}
+
+/*
+ * One operation on the file this worker's process shares between its
+ * threads: its channel changes under the others' reads, writes and waits.
+ * Nobody knows the channel at any moment, so a message read must only be
+ * whole, and GET_MESSAGE's metadata must match its message.
+ */
+static void do_shared(struct worker *w, uint32_t seq)
+{
+	unsigned char buf[LEN + GUARD];
+	unsigned int dice = below(w, 100), channel;
+	const char *fault;
+	size_t len;
+	ssize_t ret;
+
+	if (dice < 25) {
+		w->n.shared_ioctls++;
+		channel = below(w, MSGSLOT_CHANNELS);
+		if (ioctl(shared_file, MSGSLOT_IOC_SET_CHANNEL, channel) != 0) {
+			w->n.errors++;
+			violation("ioctl(SET_CHANNEL, %u) on a shared file: %s",
+				  channel, strerrorname_np(errno));
+		}
+	} else if (dice < 50) {
+		w->n.shared_writes++;
+		len = make_message(buf, MIN_MSG + below(w, LEN - MIN_MSG + 1),
+				   opt.first_minor + shared_minor,
+				   below(w, MSGSLOT_CHANNELS), w->id, seq);
+		ret = write(shared_file, buf, len);
+		if (ret != (ssize_t)len) {
+			w->n.errors++;
+			violation("write of %zu bytes to a shared file: "
+				  "returned %zd (%s)", len, ret,
+				  ret < 0 ? strerrorname_np(errno) : "short");
+		}
+	} else if (dice < 70) {
+		w->n.shared_reads++;
+		ret = read(shared_file, buf, sizeof(buf));
+		if (ret != LEN) {
+			w->n.errors++;
+			violation("read from a shared file: returned %zd (%s)",
+				  ret, ret < 0 ? strerrorname_np(errno) : "short");
+			return;
+		}
+		fault = message_fault(buf, opt.first_minor + shared_minor,
+				      buf[1]);
+		if (fault) {
+			w->n.torn++;
+			violation("torn message from a shared file of %s: %s",
+				  nodes[shared_minor], fault);
+		}
+	} else if (dice < 90) {
+		w->n.shared_gets++;
+		check_get_message(w, shared_file, shared_minor, -1, true);
+	} else {
+		w->n.shared_polls++;
+		check_poll(w, shared_file, shared_minor, true);
+	}
+}
+
+/*
  * Wait until every worker of every process is here, then wake them all at
  * once.  The last to come decides, for all, whether racing is over: a
  * quarter of the time at most.  A worker that never comes (it died) breaks
@@ -436,13 +597,21 @@ static void *work(void *arg)
 			do_close(w);
 			continue;
 		}
+		if (dice >= 85) {
+			do_shared(w, (uint32_t)op);
+			continue;
+		}
 		f = &w->files[below(w, (unsigned int)w->nfiles)];
-		if (dice < 20)
+		if (dice < 18)
 			do_ioctl(w, f);
-		else if (dice < 55)
+		else if (dice < 45)
 			do_write(w, f, (uint32_t)op);
-		else
+		else if (dice < 65)
 			do_read(w, f);
+		else if (dice < 77)
+			do_get_message(w, f);
+		else
+			do_poll(w, f);
 	}
 	while (w->nfiles)
 		do_close(w);
@@ -463,7 +632,46 @@ static void add_counts(const struct counts *n)
 	ADD(einval);
 	ADD(torn);
 	ADD(errors);
+	ADD(get_messages);
+	ADD(polls);
+	ADD(poll_waits);
+	ADD(shared_ioctls);
+	ADD(shared_writes);
+	ADD(shared_reads);
+	ADD(shared_gets);
+	ADD(shared_polls);
 #undef ADD
+}
+
+/* Processes share the minors after the traffic's, one each if they can. */
+static unsigned int shared_minors(unsigned int processes)
+{
+	return processes < RACE_MINORS ? processes : RACE_MINORS;
+}
+
+static void open_shared_file(unsigned int process)
+{
+	shared_minor = opt.minors + process % RACE_MINORS;
+	shared_file = open(nodes[shared_minor], O_RDWR);
+	if (shared_file < 0 ||
+	    ioctl(shared_file, MSGSLOT_IOC_SET_CHANNEL, 0UL) != 0) {
+		violation("open %s for a shared file: %s", nodes[shared_minor],
+			  strerrorname_np(errno));
+		_exit(1);
+	}
+}
+
+/* How many operations each path did, for the log. */
+static void print_paths(const struct counts *n)
+{
+	printf("# stress: operations per path: open %lu, close %lu, "
+	       "SET_CHANNEL %lu, write %lu, read %lu, GET_MESSAGE %lu, "
+	       "poll %lu (%lu waiting 1 ms); on files shared by two threads: "
+	       "SET_CHANNEL %lu, write %lu, read %lu, GET_MESSAGE %lu, "
+	       "poll %lu\n", n->opens, n->closes, n->ioctls, n->writes,
+	       n->reads, n->get_messages, n->polls, n->poll_waits,
+	       n->shared_ioctls, n->shared_writes, n->shared_reads,
+	       n->shared_gets, n->shared_polls);
 }
 
 static void run_process(unsigned int process, int cpu, int go)
@@ -477,6 +685,7 @@ static void run_process(unsigned int process, int cpu, int go)
 	/* All processes start at once, when the parent closes the pipe. */
 	if (read(go, &c, 1) != 0)
 		_exit(1);
+	open_shared_file(process);
 	for (t = 0; t < opt.threads; t++) {
 		workers[t] = (struct worker){
 			.id = process * MAX_THREADS + t,
@@ -609,6 +818,7 @@ int main(int argc, char **argv)
 	       n->opens + n->closes + n->ioctls + n->writes + n->reads,
 	       n->opens, n->closes, n->ioctls, n->writes, n->reads,
 	       n->whole_reads, n->foreign_reads, n->zero_reads, n->einval);
+	print_paths(n);
 	printf("# stress: violations: %lu torn messages, %lu wrong results, "
 	       "%d workers died\n", n->torn, n->errors, bad_exit);
 	if (shared->first_violation)
@@ -622,7 +832,9 @@ int main(int argc, char **argv)
 		printf("# stress: slots allocated: %ld before, %ld after\n",
 		       before, after);
 		/* Racing first opens must leave one slot per minor, at most. */
-		used = shared->raced > opt.minors ? shared->raced : opt.minors;
+		used = opt.minors + shared_minors(processes);
+		if (shared->raced > used)
+			used = shared->raced;
 		if (after - before > (long)used) {
 			printf("# stress: %ld new slots for %u minors: racing "
 			       "first opens leaked slots\n", after - before,
