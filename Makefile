@@ -7,6 +7,8 @@
 # make shell        a guest shell with the module loaded (needs a terminal)
 # make bench        the benchmark against the kernel's own IPC, in the guest
 # make check-debug  the guest suite on a KASAN/lockdep/kmemleak kernel
+# make check-race   the guest suite on a KCSAN (data race detector) kernel
+# make check-i386   the guest suite on Debian 12's 32-bit kernel
 # make check-kernels  the guest suite on every kernel lane (host/lane)
 #
 # demo, check and shell install what they need first (host/deps) and boot
@@ -25,7 +27,7 @@ MODULE_SOURCES := module/Kbuild module/message_slot.c module/message_slot.h \
 	module/compat.h
 
 .PHONY: all tool module clean deps demo check shell bench check-debug \
-	check-kernels guest-demo guest-check guest-shell guest-bench
+	check-race check-i386 check-kernels guest-demo guest-check guest-shell guest-bench
 .DELETE_ON_ERROR:
 
 all: tool module
@@ -66,6 +68,14 @@ demo check shell bench: deps
 check-debug:
 	@$(MAKE) --no-print-directory check KERNEL=debug
 
+# The guest suite on the race kernel (KCSAN, lockdep): a data race fails it.
+check-race:
+	@$(MAKE) --no-print-directory check KERNEL=race
+
+# The guest suite on Debian 12's 32-bit kernel, with 32-bit programs.
+check-i386:
+	@$(MAKE) --no-print-directory check KERNEL=i386
+
 # The guest suite on every kernel lane (or those in LANES), a line each.
 check-kernels: deps
 	tests/check-kernels $(LANES)
@@ -74,6 +84,13 @@ ifneq ($(GUEST_KERNEL),)
 GUEST_DIR := $(BUILD)/guest/$(GUEST_NAME)
 GUEST_INITRAMFS := $(GUEST_DIR)/initramfs.gz
 STATIC := $(BUILD)/static
+GUEST_CC := $(CC)
+ifeq ($(GUEST_ARCH),i386)
+# A 32-bit kernel runs 32-bit programs only, and the root's busybox.
+STATIC := $(BUILD)/static-i386
+GUEST_CC := $(CC) -m32
+export GUEST_BUSYBOX := $(GUEST_ROOT)/bin/busybox
+endif
 # Every program of tests/guest/ and bench/ runs in the guest, statically
 # linked; the tool and the device cases also as 32-bit programs.
 GUEST_PROGRAMS := $(basename $(notdir $(wildcard tests/programs/*.c bench/*.c)))
@@ -83,11 +100,11 @@ MAN_EXAMPLES := $(shell sed -n 's/^\.\\" SRC BEGIN (\(.*\)\.c)$$/\1/p' \
 GUEST_BINARIES := $(STATIC)/msgslot $(STATIC)/msgslot32 $(STATIC)/slot_test32 \
 	$(STATIC)/poll_test32 $(addprefix $(STATIC)/,$(MAN_EXAMPLES)) \
 	$(addprefix $(STATIC)/,$(GUEST_PROGRAMS))
-export GUEST_APPEND
+export GUEST_APPEND GUEST_QEMU GUEST_CPU
 
 $(STATIC)/msgslot: msgslot.c module/message_slot.h VERSION
 	@mkdir -p $(@D)
-	$(CC) -static $(TOOL_FLAGS) $(CFLAGS) $(WARNINGS) -o $@ msgslot.c
+	$(GUEST_CC) -static $(TOOL_FLAGS) $(CFLAGS) $(WARNINGS) -o $@ msgslot.c
 
 $(STATIC)/msgslot32: msgslot.c module/message_slot.h VERSION
 	@mkdir -p $(@D)
@@ -107,18 +124,19 @@ $(STATIC)/poll_test32: tests/programs/poll_test.c tests/programs/guest.h \
 $(STATIC)/%: tests/programs/%.c tests/programs/guest.h tests/lib/harness.h \
 		module/message_slot.h
 	@mkdir -p $(@D)
-	$(CC) -static -pthread -Imodule -Itests/lib $(CFLAGS) $(WARNINGS) -o $@ $<
+	$(GUEST_CC) -static -pthread -Imodule -Itests/lib $(CFLAGS) $(WARNINGS) \
+		-o $@ $<
 
 $(BUILD)/examples/%.c: man/message_slot.4 host/man-examples
 	host/man-examples man/message_slot.4 $(@D) > /dev/null
 
 $(STATIC)/%: $(BUILD)/examples/%.c module/message_slot.h
 	@mkdir -p $(@D)
-	$(CC) -static -Imodule $(CFLAGS) $(WARNINGS) -o $@ $<
+	$(GUEST_CC) -static -Imodule $(CFLAGS) $(WARNINGS) -o $@ $<
 
 $(STATIC)/%: bench/%.c module/message_slot.h
 	@mkdir -p $(@D)
-	$(CC) -static -pthread -Imodule $(CFLAGS) $(WARNINGS) -o $@ $<
+	$(GUEST_CC) -static -pthread -Imodule $(CFLAGS) $(WARNINGS) -o $@ $<
 
 # Each also depends on the kernel: a rebuilt debug kernel keeps its name.
 $(GUEST_DIR)/message_slot.ko: $(MODULE_SOURCES) VERSION host/build-module \

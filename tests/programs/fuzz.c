@@ -355,6 +355,12 @@ static struct buffer pick_buffer(void)
 		b.addr = 0x8000000000000000ULL +
 			 (random_u64() & ((1ULL << 40) - 1));
 	}
+	/*
+	 * A 32-bit pointer keeps the low half only, a user address: on a
+	 * 32-bit kernel (3G/1G split) these lie in its top gigabyte instead.
+	 */
+	if (sizeof(void *) < 8 && (b.kind == KERNEL || b.kind == NONCANONICAL))
+		b.addr = 0xc0000000 | (b.addr & 0x3fffffff);
 	if (b.kind == ARENA) {
 		b.addr = (uintptr_t)arena + off;
 		describe("arena+%#zx (%s", off, kind_name[layout[off / page]]);
