@@ -20,7 +20,8 @@
  * the interface promises.  Workers also take MSGSLOT_IOC_GET_MESSAGE (its
  * metadata must match its message) and poll, and the threads of a process
  * share one file of a minor of its own, on which they set the channel,
- * write, read, GET_MESSAGE and poll at once.  "# " lines tell the operations done and the
+ * write, read, GET_MESSAGE and poll at once; in the last third of the run
+ * they do nothing else, one thread setting and writing, the other reading.  "# " lines tell the operations done and the
  * violations found; exit 0 if there were none, 1 otherwise, 2 on a usage
  * error.
  */
@@ -80,7 +81,7 @@ struct counts {
 	/* The paths added for waiting, and the file shared by threads. */
 	unsigned long get_messages, polls, poll_waits;
 	unsigned long shared_ioctls, shared_writes, shared_reads, shared_gets,
-		shared_polls;
+		shared_polls, duels;
 };
 
 /* What the threads of all processes found, in memory shared by them all. */
@@ -99,7 +100,7 @@ static struct options opt = {
 };
 static struct shared *shared;
 static char **nodes;			/* the node of each minor */
-static double until, race_until;
+static double until, race_until, duel_from;
 /* The file the threads of a process share, on nodes[shared_minor]. */
 static int shared_file = -1;
 static unsigned int shared_minor;
@@ -112,6 +113,7 @@ struct open_file {
 
 struct worker {
 	unsigned int id;		/* writer id: process * MAX_THREADS + thread */
+	int cpu;			/* where it runs */
 	uint64_t rng;
 	struct open_file files[MAX_FDS];
 	int nfiles;
@@ -469,10 +471,10 @@ static void do_poll(struct worker *w, struct open_file *f)
  * Nobody knows the channel at any moment, so a message read must only be
  * whole, and GET_MESSAGE's metadata must match its message.
  */
-static void do_shared(struct worker *w, uint32_t seq)
+static void do_shared(struct worker *w, unsigned int dice, uint32_t seq)
 {
 	unsigned char buf[LEN + GUARD];
-	unsigned int dice = below(w, 100), channel;
+	unsigned int channel;
 	const char *fault;
 	size_t len;
 	ssize_t ret;
@@ -523,6 +525,21 @@ static void do_shared(struct worker *w, uint32_t seq)
 }
 
 /*
+ * The duel, the last third of the run: the threads of a process take turns
+ * on nothing but their shared file, the even ones setting its channel and
+ * writing, the odd ones reading, taking GET_MESSAGE and polling, so that
+ * those paths overlap often enough for a race detector that samples.
+ */
+static void do_duel(struct worker *w, uint32_t seq)
+{
+	w->n.duels++;
+	if (w->id % 2 == 0 || opt.threads == 1)
+		do_shared(w, below(w, 50), seq);
+	else
+		do_shared(w, 50 + below(w, 50), seq);
+}
+
+/*
  * Wait until every worker of every process is here, then wake them all at
  * once.  The last to come decides, for all, whether racing is over: a
  * quarter of the time at most.  A worker that never comes (it died) breaks
@@ -566,7 +583,14 @@ static void *work(void *arg)
 	struct worker *w = arg;
 	unsigned long op;
 	unsigned int i;
+	bool duel = false;
 	int fd;
+
+	/*
+	 * The threads of a process on different CPUs: their shared file's
+	 * paths overlap for real, not only where the scheduler switches.
+	 */
+	pin_to_cpu(w->cpu);
 
 	/* Every worker opens each minor at the same moment: first opens race. */
 	for (i = 0; i < opt.minors + RACE_MINORS && barrier(); i++) {
@@ -589,6 +613,13 @@ static void *work(void *arg)
 		struct open_file *f;
 		unsigned int dice = below(w, 100);
 
+		if (!(op & 63))
+			duel = now() >= duel_from;
+		if (duel) {
+			do_duel(w, (uint32_t)op);
+			continue;
+		}
+
 		if (w->nfiles == 0 || (dice < 4 && w->nfiles < MAX_FDS)) {
 			do_open(w);
 			continue;
@@ -598,7 +629,7 @@ static void *work(void *arg)
 			continue;
 		}
 		if (dice >= 85) {
-			do_shared(w, (uint32_t)op);
+			do_shared(w, below(w, 100), (uint32_t)op);
 			continue;
 		}
 		f = &w->files[below(w, (unsigned int)w->nfiles)];
@@ -640,6 +671,7 @@ static void add_counts(const struct counts *n)
 	ADD(shared_reads);
 	ADD(shared_gets);
 	ADD(shared_polls);
+	ADD(duels);
 #undef ADD
 }
 
@@ -666,19 +698,20 @@ static void print_paths(const struct counts *n)
 {
 	printf("# stress: operations per path: open %lu, close %lu, "
 	       "SET_CHANNEL %lu, write %lu, read %lu, GET_MESSAGE %lu, "
-	       "poll %lu (%lu waiting 1 ms); on files shared by two threads: "
-	       "SET_CHANNEL %lu, write %lu, read %lu, GET_MESSAGE %lu, "
-	       "poll %lu\n", n->opens, n->closes, n->ioctls, n->writes,
-	       n->reads, n->get_messages, n->polls, n->poll_waits,
+	       "poll %lu; on files shared by two threads: SET_CHANNEL %lu, "
+	       "write %lu, read %lu, GET_MESSAGE %lu, poll %lu (%lu of those "
+	       "in the last third, the duel); %lu polls waited 1 ms\n",
+	       n->opens, n->closes, n->ioctls, n->writes,
+	       n->reads, n->get_messages, n->polls,
 	       n->shared_ioctls, n->shared_writes, n->shared_reads,
-	       n->shared_gets, n->shared_polls);
+	       n->shared_gets, n->shared_polls, n->duels, n->poll_waits);
 }
 
 static void run_process(unsigned int process, int cpu, int go)
 {
 	struct worker workers[MAX_THREADS];
 	pthread_t threads[MAX_THREADS];
-	unsigned int t;
+	unsigned int t, cpus = (unsigned int)sysconf(_SC_NPROCESSORS_ONLN);
 	char c;
 
 	pin_to_cpu(cpu);
@@ -689,6 +722,7 @@ static void run_process(unsigned int process, int cpu, int go)
 	for (t = 0; t < opt.threads; t++) {
 		workers[t] = (struct worker){
 			.id = process * MAX_THREADS + t,
+			.cpu = (int)((cpu + t) % cpus),
 			.rng = ((uint64_t)getpid() << 32 | t) * 0x9e3779b97f4a7c15ULL | 1,
 		};
 		if (pthread_create(&threads[t], NULL, work, &workers[t]) != 0)
@@ -786,6 +820,7 @@ int main(int argc, char **argv)
 	before = slab_objects();
 	until = now() + opt.seconds;
 	race_until = now() + opt.seconds / 4;
+	duel_from = until - opt.seconds / 3;
 	for (p = 0; p < processes; p++) {
 		pid_t pid = fork();
 
