@@ -10,6 +10,8 @@
 #                   whose module it also measures, empty for none)
 # make bench-program  the benchmark for this machine, as build/bench
 # make check-debug  the guest suite on a KASAN/lockdep/kmemleak kernel
+# make check-race   the guest suite on a KCSAN (data race detector) kernel
+# make check-i386   the guest suite on Debian 12's 32-bit kernel
 # make check-kernels  the guest suite on every kernel lane (host/lane.mk)
 #
 # demo, check and shell install what they need first (host/deps) and boot
@@ -31,7 +33,7 @@ BENCH_DEPS := $(BENCH_SOURCES) bench/bench.h module/message_slot.h \
 	include/msgslot_map.h
 
 .PHONY: all tool module clean deps demo check shell bench check-debug \
-	check-kernels bench-program guest-packages
+	check-race check-i386 check-kernels bench-program guest-packages
 .DELETE_ON_ERROR:
 
 all: tool module
@@ -78,7 +80,9 @@ module:
 # module/ alone: no guest there.
 ifneq ($(wildcard host/lane.mk),)
 include host/lane.mk
-KERNEL ?= $(if $(filter check-debug,$(MAKECMDGOALS)),debug,stable)
+# make check-LANE for the lanes that have one: make check KERNEL=LANE.
+KERNEL ?= $(or $(patsubst check-%,%,$(filter check-debug check-race \
+	check-i386,$(MAKECMDGOALS))),stable)
 
 LANE_DIR := $(BUILD)/lanes/$(KERNEL)
 # The lane's kernel release and image, rewritten only when they change.
@@ -90,6 +94,9 @@ GUEST_ROOT := $(abspath $(lane.$(KERNEL).root))
 GUEST_ARCH := $(or $(lane.$(KERNEL).arch),x86_64)
 export GUEST_APPEND := $(lane.$(KERNEL).append)
 export GUEST_QEMU := qemu-system-$(GUEST_ARCH)
+export GUEST_CPU := $(or $(lane.$(KERNEL).cpu),max)
+# A 32-bit kernel runs 32-bit programs only, and the root's busybox.
+export GUEST_BUSYBOX := $(if $(filter i386,$(GUEST_ARCH)),$(GUEST_ROOT)/bin/busybox)
 GUEST_DIR := $(BUILD)/guest/$(KERNEL)
 GUEST_INITRAMFS := $(GUEST_DIR)/initramfs.gz
 
@@ -112,7 +119,7 @@ demo: deps $(GUEST_INITRAMFS)
 	host/run -t 300 -l $(GUEST_DIR)/demo.log $(GUEST_KERNEL) \
 		$(GUEST_INITRAMFS) demo
 
-check check-debug: deps $(GUEST_INITRAMFS) tool
+check check-debug check-race check-i386: deps $(GUEST_INITRAMFS) tool
 	KDIR="$(GUEST_KDIR)" GUEST_ROOT="$(GUEST_ROOT)" tests/check \
 		$(GUEST_KERNEL) $(GUEST_INITRAMFS) $(GUEST_DIR)
 

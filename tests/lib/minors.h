@@ -22,6 +22,7 @@
 	X(KMEMLEAK,	530000,	 10000,	"robust.sh: stress before kmemleak's scan") \
 	X(OPEN_FAULTS,	540000,	 60000,	"open_faults: a new minor each budget") \
 	X(BENCH,	600000,	100000,	"bench.sh: the benchmark's slots") \
+	X(USERCOPY_FAULTS, 400000, 10000, "usercopy_faults: a fresh minor a case") \
 	X(POLL_TEST,	700000,	100000,	"poll_test: a fresh minor a case") \
 	X(MMAP_TEST,	800000,	100000,	"mmap_test: a fresh minor a case") \
 	X(EXAMPLES,	900000,	 10000,	"examples.sh: the man page's programs") \

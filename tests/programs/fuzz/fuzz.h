@@ -162,6 +162,16 @@ static inline struct outcome failure(int err)
 
 /* model.c: the random sequence, the history, the reports */
 uint64_t random_u64(void);
+
+/*
+ * @addr, an address no user buffer may have, as this program's pointers
+ * hold it: a 32-bit pointer keeps the low half only, a user address, so on
+ * a 32-bit kernel (3G/1G split) it goes to the kernel's top gigabyte.
+ */
+static inline uint64_t not_for_user(uint64_t addr)
+{
+	return sizeof(void *) < 8 ? 0xc0000000 | (addr & 0x3fffffff) : addr;
+}
 unsigned long pick(unsigned long bound);
 bool one_in(unsigned long chance);
 void describe(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -79,7 +79,8 @@ static void parse(int argc, char **argv)
 			break;
 		case 'i':
 			opt.iterations = (unsigned long)option_number(optarg, 0,
-								   1UL << 40, USAGE);
+				(unsigned long)-1 < 1ULL << 40 ?
+				(unsigned long)-1 : 1ULL << 40, USAGE);
 			counted = true;
 			break;
 		case 't':

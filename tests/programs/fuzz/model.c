@@ -240,8 +240,11 @@ struct buffer pick_buffer(size_t size)
 				   : 0xffff888000000000ULL + pick(1 << 24);
 	} else {
 		b.kind = NONCANONICAL;
-		b.addr = 0x8000000000000000ULL + pick(1UL << 40);
+		b.addr = 0x8000000000000000ULL +
+			 (random_u64() & ((1ULL << 40) - 1));
 	}
+	if (b.kind == KERNEL || b.kind == NONCANONICAL)
+		b.addr = not_for_user(b.addr);
 	if (b.kind == ARENA) {
 		b.addr = (uintptr_t)arena + off;
 		describe("arena+%#zx (%s", off, kind_name[layout[off / page]]);

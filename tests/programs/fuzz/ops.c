@@ -78,7 +78,9 @@ static void do_set_channel(void)
 	else if (dice < 85)
 		channel = (unsigned long)random_u64() | CHANNELS;
 	else if (dice < 92)
-		channel = 1UL << 32 | pick(CHANNELS);	/* not cut to 32 bits */
+		/* Not cut to 32 bits (on 32-bit: bit 31, still out of range). */
+		channel = (unsigned long)(1ULL << (sizeof(long) > 4 ? 32 : 31)) |
+			  pick(CHANNELS);
 	else
 		channel = (unsigned long)-1 - pick(CHANNELS);
 	describe("ioctl(");

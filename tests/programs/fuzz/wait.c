@@ -134,10 +134,11 @@ static uintptr_t bad_pollfds(void)
 		return 0x1000 + pick(0xf000);
 	case 2:
 		describe("kernel");
-		return 0xffffffff81000000ULL + pick(1 << 24);
+		return not_for_user(0xffffffff81000000ULL + pick(1 << 24));
 	case 3:
 		describe("non-canonical");
-		return 0x8000000000000000ULL + pick(1UL << 40);
+		return not_for_user(0x8000000000000000ULL +
+				    (random_u64() & ((1ULL << 40) - 1)));
 	default:
 		kind = unfit[pick(3)];
 		do
