@@ -269,8 +269,8 @@ endif
 $(GUEST_INITRAMFS): $(GUEST_DIR)/message_slot.ko $(GUEST_BINARIES) \
 		$(GUEST_INSTALL) $(GUEST_TOOLS) $(README_DIR)/names $(README_FILES) \
 		host/mkinitramfs guest/init guest/demo.sh \
-		guest/kernel-log-errors $(wildcard tests/guest/*.sh) \
-		$(GUEST_DIR)/manifest
+		guest/kernel-log-errors guest/kcsan-ignore \
+		$(wildcard tests/guest/*.sh) $(GUEST_DIR)/manifest
 	host/mkinitramfs $(INITRAMFS_FLAGS) \
 		-f $(GUEST_DIR)/manifest:/tests/manifest $@ \
 		$(GUEST_DIR)/message_slot.ko $(GUEST_BINARIES)
