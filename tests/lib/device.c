@@ -137,6 +137,14 @@ ssize_t write_text(int fd, const char *text)
 	return write(fd, text, strlen(text));
 }
 
+bool same_message(const struct msgslot_message *a,
+		  const struct msgslot_message *b)
+{
+	return a->generation == b->generation && a->time_ns == b->time_ns &&
+	       a->channel == b->channel && a->length == b->length &&
+	       !memcmp(a->data, b->data, sizeof(a->data));
+}
+
 bool module_loaded(void)
 {
 	return access("/sys/module/message_slot", F_OK) == 0;

@@ -49,6 +49,9 @@ int open_channel(const char *path, int flags, unsigned long channel);
 /* The same, or the case ends: for what a case needs rather than tests. */
 int open_channel_or_end(const char *path, int flags, unsigned long channel);
 ssize_t write_text(int fd, const char *text);
+/* @a and @b are the same write: every field and every byte of the data. */
+bool same_message(const struct msgslot_message *a,
+		  const struct msgslot_message *b);
 
 /* Whether message_slot is loaded. */
 bool module_loaded(void);

@@ -105,14 +105,6 @@ static bool readable(int fd)
 	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
 }
 
-static bool same_message(const struct msgslot_message *a,
-			 const struct msgslot_message *b)
-{
-	return a->generation == b->generation && a->time_ns == b->time_ns &&
-	       a->channel == b->channel && a->length == b->length &&
-	       !memcmp(a->data, b->data, sizeof(a->data));
-}
-
 static int get_message(int fd, struct msgslot_message *m)
 {
 	return ioctl(fd, MSGSLOT_IOC_GET_MESSAGE, m);

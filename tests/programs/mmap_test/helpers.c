@@ -39,11 +39,3 @@ void *map_raw(const char *path, int oflags, size_t len, int prot,
 	close(fd);
 	return p;
 }
-
-bool same_message(const struct msgslot_message *a,
-			 const struct msgslot_message *b)
-{
-	return a->generation == b->generation && a->time_ns == b->time_ns &&
-	       a->channel == b->channel && a->length == b->length &&
-	       !memcmp(a->data, b->data, MSGSLOT_MSG_LEN);
-}

@@ -38,7 +38,5 @@ const struct msgslot_map *map_path(const char *path);
 /* mmap() of @path opened with @oflags, through a file closed again. */
 void *map_raw(const char *path, int oflags, size_t len, int prot, int flags,
 	      off_t offset);
-bool same_message(const struct msgslot_message *a,
-		  const struct msgslot_message *b);
 
 #endif /* MMAP_TEST_H */
