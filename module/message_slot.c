@@ -51,20 +51,21 @@
  * the slot's lock, so a stream of writers cannot starve it.  The record
  * holds no pointer and no lock: user space may map it as it is.
  *
- * What a slot costs, on 64-bit: 4 records of 152 bytes, a 4-byte lock and
- * the map pointer, 624 bytes with alignment.  The slot's cache packs 13 of
- * them in an order-1 slab (8192 bytes, 80 left over), 630 bytes a slot, and
- * the XArray adds a 576-byte node per 64 minors, 9 bytes a slot: 639 bytes
- * in all, within the 640 that make bench measures against.  That leaves no
- * room for a wait queue head (24 bytes) per channel or even per slot:
- * pollers wait on a small table of queues shared by all slots
- * (msgslot_waitqueues), as the kernel does for page and bit waits, and may
- * wake for another slot's write.  A slot that is mapped gets a page of its
+ * What a slot costs, on 64-bit: 4 records of 152 bytes, a 4-byte lock, the
+ * polled flag in the hole after it, and the map pointer: 624 bytes.  The
+ * slot's cache packs 13 of them in an order-1 slab (8192 bytes, 80 left
+ * over), 630 bytes a slot, and the XArray adds a 576-byte node per 64
+ * minors, 9 bytes a slot: 639 bytes in all, within the 640 that make bench
+ * measures against.  That leaves no room for a wait queue head (24 bytes)
+ * per channel or even per slot: pollers wait on a small table of queues
+ * shared by all slots (msgslot_waitqueues), as the kernel does for page and
+ * bit waits, and may wake for another slot's write.  A slot that is mapped gets a page of its
  * own on the first mmap (msgslot_map_page()), and its records live there
  * from then on.
  */
 struct msgslot {
 	spinlock_t lock;	/* orders the writers of all four channels */
+	bool polled;		/* a poller has come: writes must wake; locked */
 	struct msgslot_map *map;	/* the records' page once mapped */
 	struct msgslot_map_channel channel[MSGSLOT_CHANNELS];
 };
@@ -138,7 +139,8 @@ static wait_queue_head_t *msgslot_waitqueue(const struct msgslot *slot)
  * the new record before the look at the queue, and pairs with the one in
  * msgslot_poll() between joining the queue and reading the record: either
  * the poller sees the new record, or the writer sees the poller and wakes
- * it.  With nobody waiting, a write costs that barrier and one load.
+ * it.  A write calls it only for a slot that has been polled (see
+ * msgslot_write()): a slot nobody waits on costs a write no barrier.
  */
 static void msgslot_wake(struct msgslot *slot)
 {
@@ -458,7 +460,9 @@ static ssize_t msgslot_write(struct file *file, const char __user *buf,
 	struct msgslot_file *mf = file->private_data;
 	u64 state = atomic64_read(&mf->state);
 	struct msgslot *slot = mf->slot;
-	u8 msg[MSGSLOT_MSG_LEN] = {};
+	/* Every byte is written below before any is read. */
+	u8 msg[MSGSLOT_MSG_LEN] __uninitialized;
+	bool polled;
 
 	if (!msgslot_state_has_channel(state))
 		return -EINVAL;
@@ -470,12 +474,20 @@ static ssize_t msgslot_write(struct file *file, const char __user *buf,
 	 */
 	if (copy_from_user(msg, buf, count))
 		return -EFAULT;
+	memset(msg + count, 0, MSGSLOT_MSG_LEN - count);
 
 	spin_lock(&slot->lock);
 	msgslot_record_write(&msgslot_records(slot)[msgslot_state_channel(state)],
 			     msg, count);
+	/*
+	 * Read under the lock that msgslot_poll() sets it under: if this write
+	 * came first, the poller's look at the record comes after it and sees
+	 * it; if the poller came first, this write sees the flag and wakes.
+	 */
+	polled = slot->polled;
 	spin_unlock(&slot->lock);
-	msgslot_wake(slot);
+	if (polled)
+		msgslot_wake(slot);
 	return count;
 }
 
@@ -503,6 +515,12 @@ static __poll_t msgslot_poll(struct file *file, poll_table *wait)
 	 */
 	if (!READ_ONCE(mf->waited))
 		WRITE_ONCE(mf->waited, true);
+	/* From now on every write to the slot looks at the queue. */
+	if (!READ_ONCE(mf->slot->polled)) {
+		spin_lock(&mf->slot->lock);
+		WRITE_ONCE(mf->slot->polled, true);
+		spin_unlock(&mf->slot->lock);
+	}
 	/*
 	 * Joined the queue before reading the record (and the state, which
 	 * SET_CHANNEL changes before it looks at waited); see msgslot_wake().
