@@ -1,14 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # The robustness cases of the guest suite, sourced by check.sh with
-# message_slot loaded: stress on many minors from every vCPU, rmmod racing
-# with users, a fuzzer checked against a model of the slots, and, on a
-# kernel that has them (the debug kernel), kmemleak after rmmod and failslab
-# on open.  Each case is a function case_NAME; the programs it runs are
+# message_slot loaded: stress on many minors from every vCPU and on files
+# shared by threads on every vCPU, rmmod racing with users, a fuzzer checked
+# against a model of the slots, and, on a kernel that has them (the debug
+# kernel), kmemleak after rmmod and failslab on open.  Each case is a function case_NAME; the programs it runs are
 # tests/programs/{stress,rmmod_race,fuzz,open_faults}.c.
 # shellcheck shell=sh
 
-CASES="$CASES stress_many_minors_no_torn_messages fuzz_against_model
+CASES="$CASES stress_no_torn_messages fuzz_against_model
 	rmmod_races_with_users kmemleak_clean_after_rmmod
 	failslab_open_of_new_minor_enomem"
 
@@ -27,7 +27,7 @@ reload_module() {
 # that racing accesses of the module's paths meet a watchpoint in the run.
 KCSAN_PARAMETERS=/sys/module/kcsan/parameters
 
-case_stress_many_minors_no_torn_messages() {
+case_stress_no_torn_messages() {
 	kcsan=
 	if [ -w "$KCSAN_PARAMETERS/skip_watch" ]; then
 		kcsan="skip_watch $(cat "$KCSAN_PARAMETERS/skip_watch")

@@ -20,8 +20,6 @@
 #define GUARD_BYTE	0xa5
 /* Half of the minors picked come from the first few: channels are shared. */
 #define HOT_MINORS	4
-/* Minors after those of the traffic, only for racing first opens. */
-#define RACE_MINORS	128
 
 /* What the threads of all processes found, in memory shared by them all. */
 struct shared {
@@ -349,10 +347,10 @@ static void make_nodes(void)
 {
 	unsigned int i;
 
-	nodes = calloc(opt.minors + RACE_MINORS, sizeof(*nodes));
+	nodes = calloc(STRESS_NODES, sizeof(*nodes));
 	if (!nodes)
 		abort();
-	for (i = 0; i < opt.minors + RACE_MINORS; i++)
+	for (i = 0; i < STRESS_NODES; i++)
 		nodes[i] = range_node(opt.range, i);
 }
 
@@ -397,8 +395,24 @@ static void parse(int argc, char **argv)
 		}
 	}
 	if (optind != argc ||
-	    opt.minors + RACE_MINORS > minor_table[opt.range].count)
+	    STRESS_NODES > minor_table[opt.range].count)
 		usage_exit(USAGE);
+}
+
+void stress_begin(void)
+{
+	make_nodes();
+	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (shared == MAP_FAILED) {
+		perror("stress: mmap");
+		exit(1);
+	}
+}
+
+const char *stress_first_violation(void)
+{
+	return shared->violation;
 }
 
 TEST(stress_many_minors_no_torn_messages)
@@ -408,14 +422,11 @@ TEST(stress_many_minors_no_torn_messages)
 	struct counts *n;
 	int go[2], bad_exit;
 
-	make_nodes();
+	stress_begin();
 	cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	if (cpus < 1)
 		cpus = 1;
 	processes = opt.per_cpu * (unsigned int)cpus;
-	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE,
-		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	ASSERT_MSG(shared != MAP_FAILED, "mmap: %s", strerror(errno));
 	ASSERT_MSG(pipe(go) == 0, "pipe: %s", strerror(errno));
 
 	shared->workers = processes * opt.threads;

@@ -26,8 +26,14 @@
  * what the interface promises.  "# " lines tell the operations done, path
  * by path, and the violations found.
  *
- * stress.c has the workers and the case, wait.c the operations of waiting
- * (poll, GET_MESSAGE), message.c the self-checking messages.
+ * A second case, stress_threads_share_files, runs for half the time with
+ * one thread per CPU (and one more) all working on the same four files (of
+ * the 2 minors after the 128), so that SET_CHANNEL on a file meets another
+ * CPU's read, write, GET_MESSAGE and poll of that very file.
+ *
+ * stress.c has the workers and the main case, shared.c the second case,
+ * wait.c the operations of waiting (poll, GET_MESSAGE), message.c the
+ * self-checking messages.
  */
 #ifndef STRESS_H
 #define STRESS_H
@@ -47,6 +53,12 @@
 
 #define MAX_FDS		4
 #define MAX_THREADS	16
+/* Minors after those of the traffic, only for racing first opens. */
+#define RACE_MINORS	128
+/* Minors after those, for stress_threads_share_files alone. */
+#define SHARED_MINORS	2
+/* The nodes of the minors stress uses, nodes[0] to nodes[STRESS_NODES - 1]. */
+#define STRESS_NODES	(opt.minors + RACE_MINORS + SHARED_MINORS)
 
 struct options {
 	double seconds;
@@ -88,6 +100,11 @@ void violation(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Without a channel, read, write and GET_MESSAGE fail with EINVAL. */
 void expect_einval(struct worker *w, struct open_file *f, ssize_t ret,
 		   const char *call);
+
+/* The nodes and the memory the workers share: each case calls it first. */
+void stress_begin(void);
+/* The first violation found by any worker, or "". */
+const char *stress_first_violation(void);
 
 /* wait.c */
 void do_get_message(struct worker *w, struct open_file *f);
