@@ -269,7 +269,7 @@ endif
 $(GUEST_INITRAMFS): $(GUEST_DIR)/message_slot.ko $(GUEST_BINARIES) \
 		$(GUEST_INSTALL) $(GUEST_TOOLS) $(README_DIR)/names $(README_FILES) \
 		host/mkinitramfs guest/init guest/demo.sh \
-		guest/kernel-log-errors guest/kcsan-ignore \
+		guest/kernel-log-errors \
 		$(wildcard tests/guest/*.sh) $(GUEST_DIR)/manifest
 	host/mkinitramfs $(INITRAMFS_FLAGS) \
 		-f $(GUEST_DIR)/manifest:/tests/manifest $@ \
