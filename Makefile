@@ -7,7 +7,8 @@
 # make shell        a guest shell with the module loaded (needs a terminal)
 # make bench        the benchmark against the kernel's own IPC, in the guest
 #                   (BENCH_ARGS: bench's options; BENCH_BEFORE: the commit
-#                   whose module it also measures, empty for none)
+#                   whose module it also measures, empty for none;
+#                   BENCH_CPU: QEMU's -cpu, by default max without ERMS)
 # make bench-program  the benchmark for this machine, as build/bench
 # make check-debug  the guest suite on a KASAN/lockdep/kmemleak kernel
 # make check-race   the guest suite on a KCSAN (data race detector) kernel
@@ -305,9 +306,19 @@ $(BENCH_INITRAMFS): $(GUEST_INITRAMFS) $(BENCH_BEFORE_KO)
 space := $(subst x, ,x)
 BENCH_APPEND := msgslot_bench_args=$(subst $(space),+,$(strip $(BENCH_ARGS)))
 
+# The benchmark's guest CPU has no ERMS (fast "rep movsb"): with it the
+# kernel copies user data with rep movsb, which QEMU's TCG emulates one
+# iteration per byte, while /dev/zero, the floor's read, clears with rep
+# stosq, 8 bytes an iteration.  A 128-byte copy_to_user() then costs 8 times
+# what it does beside the rest of a system call on hardware, where rep movsb
+# of 128 bytes is as quick as rep movsq, and the round trips measure the
+# emulator's string loop.  Without ERMS the kernel copies with rep movsq.
+BENCH_CPU ?= $(GUEST_CPU),-erms
+
 # (after the variables above: a prerequisite list is expanded as read)
 bench: deps $(BENCH_INITRAMFS)
-	GUEST_APPEND="$(GUEST_APPEND) $(BENCH_APPEND)" bench/run \
+	GUEST_CPU="$(BENCH_CPU)" \
+		GUEST_APPEND="$(GUEST_APPEND) $(BENCH_APPEND)" bench/run \
 		$(GUEST_KERNEL) $(BENCH_INITRAMFS) $(GUEST_DIR)/bench
 
 # tests/check-packages: the guest suite on what the packages installed in a

@@ -119,10 +119,10 @@ struct figure {
 
 struct memory {
 	long slots;
-	double per_slot;		/* from Slab: of /proc/meminfo */
-	bool per_slot_from_caches;	/* or, when that shrank, the caches */
+	double per_slot;		/* cache + XArray: the goal's, or -1 */
 	double cache_per_slot;		/* from the cache's own slabs, or -1 */
-	double xarray_per_slot;		/* from radix_tree_node, or -1 */
+	double xarray_per_slot;		/* from radix_tree_node's slabs, or -1 */
+	double slab_per_slot;		/* from Slab: of /proc/meminfo, or -1 */
 	long object_size, slab_size, objs_per_slab, order;
 	char cache[256];		/* what the cache is in /sys */
 	bool merged;

@@ -16,8 +16,8 @@
  *     calls they are made of;
  *   - wake-up ping-pongs between two processes on two CPUs;
  *   - thread scaling from 1 to the CPU count;
- *   - memory per slot: the growth of the kernel's slab memory while the
- *     slots from 1,000 to SLOTS are allocated;
+ *   - memory per slot: what the slabs of the module's cache and of the
+ *     XArray grow by while the slots from 1,000 to SLOTS are allocated;
  *   - open + close with SLOTS slots allocated.
  *
  * Every figure is the median of RUNS runs (default 11) of about MILLISECONDS

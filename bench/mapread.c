@@ -9,6 +9,7 @@
 #include "bench.h"
 
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -120,7 +121,7 @@ double map_scaling_vs_limit(const struct bench *b)
 
 	if (map < 0 || limit < 0 || !b->measured[SEC_MAP] ||
 	    b->levels[SEC_MAP] < 2)
-		return -1;
+		return NAN;
 	return (b->fig[map][1].s.median / b->fig[map][0].s.median) /
 	       (b->fig[limit][1].s.median / b->fig[limit][0].s.median);
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Memory per slot: what the kernel's slab memory grows by while slots are
- * allocated, and what the module's own cache is.
+ * Memory per slot: what the slabs of the module's cache and of the XArray's
+ * nodes grow by while slots are allocated (and, to cross-check, the
+ * kernel's whole slab memory), and what the module's own cache is.
  */
 #include "bench.h"
 
@@ -46,37 +47,22 @@ static long read_number(const char *path)
 	return n;
 }
 
-/*
- * Objects in the slabs of cache @name, in use or not, and their size, from
- * /proc/slabinfo.
- */
-static bool slabinfo(const char *name, long *num_objs, long *objsize)
+/* The slabs of cache @name and their order, from SLUB's sysfs; false if none. */
+static bool cache_slabs(const char *name, long *slabs, long *order)
 {
-	char line[512], cache[128];
-	long active, num, size;
-	bool found = false;
-	FILE *f = fopen("/proc/slabinfo", "r");
+	char path[128];
 
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%127s %ld %ld %ld", cache, &active, &num,
-			   &size) == 4 && !strcmp(cache, name)) {
-			*num_objs = num;
-			*objsize = size;
-			found = true;
-			break;
-		}
-	}
-	fclose(f);
-	return found;
+	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/slabs", name);
+	*slabs = read_number(path);
+	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/order", name);
+	*order = read_number(path);
+	return *slabs >= 0 && *order >= 0;
 }
 
 struct slab_state {
 	long slab_kb;		/* Slab: of /proc/meminfo */
-	long cache_slabs;	/* slabs of the module's cache, or -1 */
-	long xa_objs;		/* radix_tree_node objects, or -1 */
-	long xa_size;		/* and the size of one */
+	long slabs, order;	/* the module's cache: slabs, or -1 */
+	long xa_slabs, xa_order;	/* radix_tree_node: slabs, or -1 */
 };
 
 static void slab_state(struct slab_state *s)
@@ -87,9 +73,10 @@ static void slab_state(struct slab_state *s)
 	 */
 	sleep_ms(1000);
 	s->slab_kb = meminfo_kb("Slab");
-	s->cache_slabs = read_number(SLAB_DIR "/slabs");
-	if (!slabinfo("radix_tree_node", &s->xa_objs, &s->xa_size))
-		s->xa_objs = -1;
+	if (!cache_slabs("message_slot", &s->slabs, &s->order))
+		s->slabs = -1;
+	if (!cache_slabs("radix_tree_node", &s->xa_slabs, &s->xa_order))
+		s->xa_slabs = -1;
 }
 
 static void describe_cache(struct memory *m)
@@ -140,32 +127,35 @@ void measure_memory(struct bench *b, unsigned long upto)
 
 	b->run_memory = true;
 	m->per_slot = m->cache_per_slot = m->xarray_per_slot = -1;
+	m->slab_per_slot = -1;
 	if (m->slots <= 0)
 		return;
-	if (before.slab_kb >= 0 && after.slab_kb >= 0)
-		m->per_slot = (after.slab_kb - before.slab_kb) * 1024.0 /
-			      m->slots;
-	if (before.cache_slabs >= 0 && after.cache_slabs >= 0 && m->order >= 0)
-		m->cache_per_slot = (double)(after.cache_slabs -
-					     before.cache_slabs) *
-				    (page << m->order) / m->slots;
-	if (before.xa_objs >= 0 && after.xa_objs >= 0)
-		m->xarray_per_slot = (double)(after.xa_objs - before.xa_objs) *
-				     after.xa_size / m->slots;
 	/*
-	 * Slab: counts the whole machine.  When it shrank while the slots
-	 * were allocated (KASAN's quarantine draining the frees of earlier
-	 * workloads does that on the debug kernel), count what the module's
-	 * own cache and the XArray grew by instead.
+	 * What the slots cost: the slabs that the module's cache and the
+	 * XArray's nodes (radix_tree_node) grew by, whole slabs, so that
+	 * what the allocator rounds up and leaves over counts too.
 	 */
-	if (m->per_slot < 0 && m->cache_per_slot >= 0 &&
-	    m->xarray_per_slot >= 0) {
+	if (before.slabs >= 0 && after.slabs >= 0)
+		m->cache_per_slot = (double)(after.slabs - before.slabs) *
+				    (page << after.order) / m->slots;
+	if (before.xa_slabs >= 0 && after.xa_slabs >= 0)
+		m->xarray_per_slot = (double)(after.xa_slabs -
+					      before.xa_slabs) *
+				     (page << after.xa_order) / m->slots;
+	if (m->cache_per_slot >= 0 && m->xarray_per_slot >= 0)
 		m->per_slot = m->cache_per_slot + m->xarray_per_slot;
-		m->per_slot_from_caches = true;
-	}
+	/*
+	 * And, to cross-check, what the whole machine's slab memory grew by:
+	 * the same, give or take what else the kernel allocated or freed
+	 * meanwhile (the node churn's inodes and dentries, or on the debug
+	 * kernel KASAN's quarantine draining, which can make it shrink).
+	 */
+	if (before.slab_kb >= 0 && after.slab_kb >= 0)
+		m->slab_per_slot = (after.slab_kb - before.slab_kb) * 1024.0 /
+				   m->slots;
 }
 
 double memory_per_slot(const struct bench *b)
 {
-	return b->run_memory ? b->mem.per_slot : NAN;
+	return b->run_memory && b->mem.per_slot >= 0 ? b->mem.per_slot : NAN;
 }

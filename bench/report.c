@@ -106,6 +106,15 @@ static void table_levels(const struct bench *b, enum section_id id)
 	}
 }
 
+/* One figure of the memory table, in bytes; below zero: not measured. */
+static void memory_row(const char *what, double bytes)
+{
+	if (bytes >= 0)
+		printf("  %-42s %10.1f bytes\n", what, bytes);
+	else
+		printf("  %-42s %10s\n", what, "not measured");
+}
+
 static void table_memory(const struct bench *b)
 {
 	const struct memory *m = &b->mem;
@@ -114,15 +123,10 @@ static void table_memory(const struct bench *b)
 	printf("Memory per slot, %s slots allocated (%s in all)\n",
 	       grouped(num, sizeof(num), m->slots),
 	       grouped(num2, sizeof(num2), (long)b->allocated));
-	printf("  %-42s %10.1f bytes\n", m->per_slot_from_caches ?
-	       "cache + XArray (Slab: shrank meanwhile)" :
-	       "growth of Slab: in /proc/meminfo", m->per_slot);
-	if (m->cache_per_slot >= 0)
-		printf("  %-42s %10.1f bytes\n",
-		       "of which the cache's own slabs", m->cache_per_slot);
-	if (m->xarray_per_slot >= 0)
-		printf("  %-42s %10.1f bytes\n", "of which XArray nodes",
-		       m->xarray_per_slot);
+	memory_row("the slot cache's and the XArray's slabs", m->per_slot);
+	memory_row("of which the slot cache's", m->cache_per_slot);
+	memory_row("of which the XArray nodes'", m->xarray_per_slot);
+	memory_row("cross-check: all caches' (Slab: growth)", m->slab_per_slot);
 	printf("  %-42s %10ld bytes (payload %d)\n", "object size",
 	       m->object_size, MSGSLOT_CHANNELS * LEN);
 	printf("  %-42s %10ld bytes, %ld a slab of order %ld\n", "slab size",
@@ -280,11 +284,12 @@ static void json_memory(const struct bench *b)
 	}
 	printf("  \"memory\": {\"slots\": %ld, \"bytes_per_slot\": ", m->slots);
 	json_num(m->per_slot);
-	printf(", \"from_caches\": %s, \"cache_bytes_per_slot\": ",
-	       m->per_slot_from_caches ? "true" : "false");
+	printf(", \"cache_bytes_per_slot\": ");
 	json_num(m->cache_per_slot);
 	printf(", \"xarray_bytes_per_slot\": ");
 	json_num(m->xarray_per_slot);
+	printf(", \"slab_growth_bytes_per_slot\": ");
+	json_num(m->slab_per_slot);
 	printf(", \"payload_bytes\": %d, \"object_size\": ",
 	       MSGSLOT_CHANNELS * LEN);
 	json_num((double)m->object_size);
