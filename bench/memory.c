@@ -47,11 +47,24 @@ static long read_number(const char *path)
 	return n;
 }
 
-/* The slabs of cache @name and their order, from SLUB's sysfs; false if none. */
+/*
+ * The slabs of cache @name and their order, from SLUB's sysfs; false if
+ * none.  The cache is shrunk first: its empty slabs go back, and on a KASAN
+ * kernel so do the objects its quarantine still holds, freed long before
+ * (which, released while the slots are allocated, could make the count of
+ * the XArray's nodes go down as the slots' nodes push it up).
+ */
 static bool cache_slabs(const char *name, long *slabs, long *order)
 {
 	char path[128];
+	FILE *f;
 
+	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink", name);
+	f = fopen(path, "w");
+	if (f) {
+		fputs("1", f);
+		fclose(f);
+	}
 	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/slabs", name);
 	*slabs = read_number(path);
 	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/order", name);
