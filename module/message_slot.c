@@ -59,9 +59,9 @@
  * measures against.  That leaves no room for a wait queue head (24 bytes)
  * per channel or even per slot: pollers wait on a small table of queues
  * shared by all slots (msgslot_waitqueues), as the kernel does for page and
- * bit waits, and may wake for another slot's write.  A slot that is mapped gets a page of its
- * own on the first mmap (msgslot_map_page()), and its records live there
- * from then on.
+ * bit waits, and may wake for another slot's write.  A slot that is mapped
+ * gets a page of its own on the first mmap (msgslot_map_page()), and its
+ * records live there from then on.
  */
 struct msgslot {
 	spinlock_t lock;	/* orders the writers of all four channels */
