@@ -179,7 +179,7 @@ TEST(stress_threads_share_files)
 	struct worker workers[MAX_THREADS];
 	pthread_t threads[MAX_THREADS];
 	unsigned int t, nthreads, i;
-	struct counts n = { 0 };
+	const struct counts *n;
 
 	stress_begin();
 	if (cpus < 1)
@@ -203,17 +203,9 @@ TEST(stress_threads_share_files)
 	}
 	for (t = 0; t < nthreads; t++) {
 		pthread_join(threads[t], NULL);
-#define ADD(field) (n.field += workers[t].n.field)
-		ADD(ioctls);
-		ADD(writes);
-		ADD(reads);
-		ADD(get_messages);
-		ADD(polls);
-		ADD(readable);
-		ADD(torn);
-		ADD(errors);
-#undef ADD
+		add_counts(&workers[t].n);
 	}
+	n = stress_counts();
 	for (i = 0; i < SHARED_FILES; i++)
 		close(files[i].fd);
 
@@ -223,10 +215,10 @@ TEST(stress_threads_share_files)
 	       cpus, SHARED_FILES, range_minor(opt.range, files[0].minor),
 	       range_minor(opt.range, files[0].minor + SHARED_MINORS - 1),
 	       opt.seconds / 2,
-	       n.ioctls + n.writes + n.reads + n.get_messages + n.polls,
-	       n.ioctls, n.writes, n.reads, n.get_messages, n.polls,
-	       n.readable);
-	EXPECT_MSG(!n.torn && !n.errors, "violations: %lu torn messages, %lu "
-		   "wrong results; the first: %s", n.torn, n.errors,
+	       n->ioctls + n->writes + n->reads + n->get_messages + n->polls,
+	       n->ioctls, n->writes, n->reads, n->get_messages, n->polls,
+	       n->readable);
+	EXPECT_MSG(!n->torn && !n->errors, "violations: %lu torn messages, %lu "
+		   "wrong results; the first: %s", n->torn, n->errors,
 		   stress_first_violation());
 }

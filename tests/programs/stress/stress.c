@@ -296,7 +296,7 @@ static void *work(void *arg)
 	return NULL;
 }
 
-static void add_counts(const struct counts *n)
+void add_counts(const struct counts *n)
 {
 #define ADD(field) __atomic_add_fetch(&shared->n.field, n->field, __ATOMIC_RELAXED)
 	ADD(opens);
@@ -413,6 +413,11 @@ void stress_begin(void)
 const char *stress_first_violation(void)
 {
 	return shared->violation;
+}
+
+const struct counts *stress_counts(void)
+{
+	return &shared->n;
 }
 
 TEST(stress_many_minors_no_torn_messages)

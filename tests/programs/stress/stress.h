@@ -105,6 +105,9 @@ void expect_einval(struct worker *w, struct open_file *f, ssize_t ret,
 void stress_begin(void);
 /* The first violation found by any worker, or "". */
 const char *stress_first_violation(void);
+/* Add a worker's @n to the totals of all, stress_counts(). */
+void add_counts(const struct counts *n);
+const struct counts *stress_counts(void);
 
 /* wait.c */
 void do_get_message(struct worker *w, struct open_file *f);
